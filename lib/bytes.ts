@@ -1,0 +1,208 @@
+/**
+ * A FIFO byte buffer for sans-IO stream parsers.
+ *
+ * @module
+ */
+
+const EMPTY = new Uint8Array(0);
+const MIN_CAPACITY = 4096;
+
+/** Throw unless `n` is a whole number of bytes in `[0, max]`. */
+function checkCount(n: number, max: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new RangeError(`byte count ${n} out of range [0, ${max}]`);
+  }
+}
+
+/**
+ * A first-in first-out queue of bytes: push chunks as they arrive from a
+ * stream, search them, and take complete messages off the front.
+ *
+ * The live bytes sit in one contiguous buffer between a read and a write
+ * index, so searching a sequence that straddles pushed chunks is a plain
+ * scan. Growth doubles the buffer and the consumed prefix is reclaimed only
+ * once it is at least as large as the live part, so every byte is copied
+ * O(1) times however small the chunks are.
+ *
+ * @example
+ * ```ts
+ * const q = new ByteQueue();
+ * q.push(new TextEncoder().encode("PING\r"));
+ * q.push(new TextEncoder().encode("\nrest"));
+ * const end = q.indexOf(new Uint8Array([13, 10])); // 4
+ * const line = q.take(end); // "PING"
+ * q.skip(2);
+ * q.length; // 4 ("rest")
+ * ```
+ */
+export class ByteQueue {
+  #buf: Uint8Array = EMPTY;
+  #start = 0;
+  #end = 0;
+  // False while #buf is a chunk adopted from push(): it belongs to the
+  // caller, so it is read but never written.
+  #owned = false;
+
+  /**
+   * Number of bytes queued.
+   *
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 2, 3]));
+   * q.length; // 3
+   * ```
+   */
+  get length(): number {
+    return this.#end - this.#start;
+  }
+
+  /**
+   * Append `chunk` to the back of the queue. Pushing into an empty queue
+   * keeps a reference to `chunk` instead of copying it, so the caller must
+   * not modify a chunk after pushing it.
+   *
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 2]));
+   * q.push(new Uint8Array([3]));
+   * q.peek(3); // Uint8Array [1, 2, 3]
+   * ```
+   */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.#start === this.#end) {
+      this.#buf = chunk;
+      this.#start = 0;
+      this.#end = chunk.length;
+      this.#owned = false;
+      return;
+    }
+    if (!this.#owned || this.#end + chunk.length > this.#buf.length) {
+      this.#makeRoom(chunk.length);
+    }
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+
+  /** Ensure an owned buffer with room for `extra` more bytes after the live ones. */
+  #makeRoom(extra: number): void {
+    const live = this.length;
+    const need = live + extra;
+    if (this.#owned && need <= this.#buf.length && this.#start >= live) {
+      // The consumed prefix pays for moving the live bytes down.
+      this.#buf.copyWithin(0, this.#start, this.#end);
+    } else {
+      const next = new Uint8Array(Math.max(2 * need, MIN_CAPACITY));
+      next.set(this.#buf.subarray(this.#start, this.#end));
+      this.#buf = next;
+      this.#owned = true;
+    }
+    this.#start = 0;
+    this.#end = live;
+  }
+
+  /**
+   * Position of the first occurrence, at or after `from`, of the byte or
+   * byte sequence `needle` in the queued bytes, or -1. A sequence may
+   * straddle pushed chunks; an empty sequence is found at `from` (clamped to
+   * `[0, length]`), like `String.prototype.indexOf`.
+   *
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 13]));
+   * q.push(new Uint8Array([10, 13, 10]));
+   * q.indexOf(10); // 2
+   * q.indexOf(new Uint8Array([13, 10]), 2); // 3
+   * ```
+   */
+  indexOf(needle: number | Uint8Array, from = 0): number {
+    const len = this.length;
+    const begin = Math.min(Math.max(Math.trunc(from) || 0, 0), len);
+    const hay = this.#buf.subarray(this.#start, this.#end);
+    if (typeof needle === "number") return hay.indexOf(needle, begin);
+    const first = needle[0];
+    if (first === undefined) return begin;
+    const last = len - needle.length;
+    for (let i = hay.indexOf(first, begin); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+      let j = 1;
+      while (j < needle.length && hay[i + j] === needle[j]) j++;
+      if (j === needle.length) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Remove the first `n` bytes and return them as a new array (a copy, so
+   * it stays valid whatever the queue does next).
+   *
+   * @throws {RangeError} if `n` is not an integer in `[0, length]`.
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 2, 3]));
+   * q.take(2); // Uint8Array [1, 2]
+   * q.length; // 1
+   * ```
+   */
+  take(n: number): Uint8Array {
+    const out = this.peek(n);
+    this.skip(n);
+    return out;
+  }
+
+  /**
+   * Return a copy of the first `n` bytes without removing them.
+   *
+   * @throws {RangeError} if `n` is not an integer in `[0, length]`.
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 2, 3]));
+   * q.peek(2); // Uint8Array [1, 2]
+   * q.length; // 3
+   * ```
+   */
+  peek(n: number): Uint8Array {
+    checkCount(n, this.length);
+    return this.#buf.slice(this.#start, this.#start + n);
+  }
+
+  /**
+   * Discard the first `n` bytes.
+   *
+   * @throws {RangeError} if `n` is not an integer in `[0, length]`.
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 2, 3]));
+   * q.skip(1);
+   * q.peek(2); // Uint8Array [2, 3]
+   * ```
+   */
+  skip(n: number): void {
+    checkCount(n, this.length);
+    this.#start += n;
+    // Once drained, the next push adopts its chunk, so let the buffer go.
+    if (this.#start === this.#end) this.clear();
+  }
+
+  /**
+   * Discard everything and release the buffer.
+   *
+   * @example
+   * ```ts
+   * const q = new ByteQueue();
+   * q.push(new Uint8Array([1, 2, 3]));
+   * q.clear();
+   * q.length; // 0
+   * ```
+   */
+  clear(): void {
+    this.#buf = EMPTY;
+    this.#start = this.#end = 0;
+    this.#owned = false;
+  }
+}

@@ -1,0 +1,448 @@
+/**
+ * ptbw's manager mode: build the token table, bind and publish the socket,
+ * run the utility, and serve clients until the utility is gone and the last
+ * connection has closed. All protocol decisions are the Broker's; this
+ * module only does the IO around it.
+ *
+ * @module
+ */
+import { closeSync, constants as fsConstants, lstatSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
+import type { Server } from "node:net";
+import { describeError, errorCode, strerror } from "../../errno.ts";
+import { EX, Fatal } from "../../exit.ts";
+import { serveStreams } from "../../net/stream.ts";
+import { listenUnix } from "../../net/unix.ts";
+import { makeFifo } from "../../runtime/fifo.ts";
+import { type Child, continueIfStopped, processAlive, startChild } from "../../runtime/process.ts";
+import { onlineCpus } from "../../runtime/runtime.ts";
+import { dieOf, onSignals } from "../../runtime/signals.ts";
+import { detachStdio } from "../../runtime/stdio.ts";
+import type { Log } from "../../log.ts";
+import { Broker, type JobserverPort } from "../broker.ts";
+import { type Env, managerLevel, publish, selectManager } from "../discovery.ts";
+import type { PtbwOptions } from "../options.ts";
+import { iota, parseTags } from "../tags.ts";
+import { defaultTokenCount } from "../usage.ts";
+import type { ProgramContext } from "./client.ts";
+import { LinkError, ManagerLink } from "./link.ts";
+
+/** More tokens than this is a mistake, not a pool (and would eat memory). */
+export const TOKENS_MAX = 1 << 20;
+
+const encoder = new TextEncoder();
+
+/** The table a manager serves and where it came from. */
+interface TokenSource {
+  tokens: Uint8Array[];
+  sourceType: number;
+  sourceName: Uint8Array;
+  comments: Uint8Array;
+  /** A borrowing manager's connection upstream, held for life. */
+  upstream?: ManagerLink;
+}
+
+/** Files and descriptors to remove at exit. */
+class Leftovers {
+  privateDir: string | undefined;
+  socket: string | undefined;
+  fifo: string | undefined;
+  fifoFd: number | undefined;
+  server: Server | undefined;
+
+  cleanUp(): void {
+    this.server?.close();
+    this.server = undefined;
+    if (this.fifoFd !== undefined) closeQuietly(this.fifoFd);
+    this.fifoFd = undefined;
+    for (const path of [this.socket, this.fifo]) {
+      if (path !== undefined) unlinkQuietly(path);
+    }
+    this.socket = this.fifo = undefined;
+    if (this.privateDir !== undefined) {
+      try {
+        rmdirSync(this.privateDir);
+      } catch {
+        // Not empty (someone else's file) or already gone: leave it.
+      }
+      this.privateDir = undefined;
+    }
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+}
+
+/**
+ * Run ptbw as a manager. Never resolves: the process exits when done.
+ *
+ * @example
+ * ```ts
+ * await runManager(options, { prog: "ptbw", env: process.env, log: createLog("ptbw") });
+ * ```
+ */
+export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<never> {
+  const { prog, env, log } = ctx;
+  const left = new Leftovers();
+  const exit = (status: number): never => {
+    left.cleanUp();
+    process.exit(status);
+  };
+  onSignals({
+    shutdown: () => exit(EX.OK),
+    hangup: () => {
+      left.cleanUp();
+      dieOf("SIGHUP");
+    },
+  });
+
+  const persistent = o.operands.length === 1 && o.operands[0] === ":";
+  if (persistent && o.jobserver === "pipe") {
+    throw new Fatal("--jobserver: a persistent instance (:) has no utility to hand descriptors to, use --jobserver=fifo", 1);
+  }
+
+  try {
+    const level = managerLevel(env);
+    let space = safePlace(env, left);
+    const source = await loadTokens(o, env, log);
+    const bound = await bindSocket(o, space, left);
+    space = bound.space;
+    left.server = bound.server;
+    const childEnv = publish(env, bound.path, level, o.detach);
+
+    const jobserver = o.jobserver ? openJobserver(`${space}/jobserver`, o.jobserver, left) : undefined;
+    let child: Child | undefined;
+    if (!persistent) {
+      const [word, ...args] = o.operands.length > 0 ? o.operands : [env.SHELL || "sh"];
+      if (jobserver) childEnv.MAKEFLAGS = makeflags(env.MAKEFLAGS, source.tokens.length, jobserver);
+      child = startChild(word!, args, {
+        argv0: prog === "ptbw" ? word : prog,
+        env: childEnv,
+        extraFds: jobserver?.style === "pipe" ? [jobserver.childRead!, jobserver.childWrite!] : [],
+      });
+      if (jobserver?.style === "pipe") {
+        closeSync(jobserver.childRead!);
+        closeSync(jobserver.childWrite!);
+      }
+      void child.ended.then((end) => {
+        if ("execError" in end) log.error(`execvp: ${word}: ${strerror(end.execError)}`);
+      });
+      if (child.pid === undefined) {
+        await child.ended;
+        exit(EX.OSERR);
+      }
+    }
+
+    const broker = new Broker({
+      tokens: source.tokens,
+      request: o.request ?? 1,
+      sourceType: source.sourceType,
+      sourceName: source.sourceName,
+      comments: source.comments,
+      policy: o.fifo ? "fifo" : "credit",
+      selfPid: process.pid,
+      leader: child?.pid ?? o.electedPid ?? "self",
+    }, {
+      send: (id, bytes) => live.get(id)?.write(bytes),
+      close: (id) => live.get(id)?.close(),
+      reading: (id, on) => live.get(id)?.setReading(on),
+    });
+    let status: number = EX.OK;
+    const settle = () => {
+      if (broker.finished) exit(status);
+    };
+    const live = serveStreams(bound.server, {
+      open: (conn) => broker.open(conn.id),
+      data: (conn, bytes) => {
+        broker.receive(conn.id, bytes);
+        settle();
+      },
+      closed: (conn) => {
+        broker.hangup(conn.id);
+        settle();
+      },
+    });
+    if (jobserver) {
+      broker.attachJobserver(jobserver.port, child?.pid);
+      setInterval(() => {
+        if (broker.wantsJobserverPoll) {
+          broker.pollJobserver();
+          settle();
+        }
+      }, 50).unref();
+    }
+
+    if (child?.pid !== undefined) {
+      const pid = child.pid;
+      const watch = setInterval(() => continueIfStopped(pid), 1000);
+      watch.unref();
+      void child.ended.then((end) => {
+        clearInterval(watch);
+        status = "execError" in end ? EX.OSERR : end.status;
+        broker.leaderGone();
+        closeJobserver(left);
+        settle();
+      });
+    } else if (o.electedPid !== undefined) {
+      const elected = o.electedPid;
+      const poll = setInterval(() => {
+        if (elected > 0 && processAlive(elected)) return;
+        clearInterval(poll);
+        broker.leaderGone();
+        settle();
+      }, 250);
+    }
+
+    detachStdio();
+    process.chdir(space);
+    settle();
+    return await new Promise<never>(() => {});
+  } catch (err) {
+    left.cleanUp();
+    throw err;
+  }
+}
+
+/**
+ * Where the socket goes: beside an enclosing xclate's socket when we are the
+ * outermost ptbw under one, else a fresh mode-0700 private directory.
+ */
+function safePlace(env: Env, left: Leftovers): string {
+  if (env.ptbw_link === undefined) {
+    const xclLink = env.xcl_link;
+    if (xclLink !== undefined && xclLink.length <= 32 && /^[\dd]/.test(xclLink)) {
+      const xcl = env[`xcl_${xclLink}`];
+      const slash = xcl?.lastIndexOf("/") ?? -1;
+      if (xcl !== undefined && slash > 0) return xcl.slice(0, slash);
+    }
+  }
+  return makePrivateDir(env, left);
+}
+
+function makePrivateDir(env: Env, left: Leftovers): string {
+  const base = env.TMPDIR || "/tmp";
+  try {
+    const dir = mkdtempSync(`${base}/ptbd`);
+    left.privateDir = dir;
+    return dir;
+  } catch (err) {
+    throw new Fatal(`mkdtemp: ${base}/ptbdXXXXXX: ${describeError(err)}`, EX.OSERR);
+  }
+}
+
+/** Bind the service socket: `-N`, or the first free `staN` in our space. */
+async function bindSocket(o: PtbwOptions, space: string, left: Leftovers): Promise<{ server: Server; path: string; space: string }> {
+  const fail = (path: string, err: unknown) => new Fatal(`bind: ${path}: ${describeError(err)}`, EX.OSERR);
+  if (o.bindPath !== undefined) {
+    const path = o.bindPath.startsWith("/") ? o.bindPath : `${space}/${o.bindPath}`;
+    try {
+      const server = await listenUnix(path, { reclaimStale: true });
+      left.socket = path;
+      return { server, path, space };
+    } catch (err) {
+      throw fail(path, err);
+    }
+  }
+  for (let i = 0;; i++) {
+    const path = `${space.replace(/\/$/, "")}/sta${i}`;
+    if (exists(path)) continue;
+    try {
+      const server = await listenUnix(path, { reclaimStale: false });
+      left.socket = path;
+      return { server, path, space };
+    } catch (err) {
+      // A borrowed (xclate) directory we cannot bind in: try once in our own.
+      if (left.privateDir !== undefined) throw fail(path, err);
+      return bindSocket(o, makePrivateDir(process.env, left), left);
+    }
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Build the token table from `-t` (file, borrowed manager) or iota. */
+async function loadTokens(o: PtbwOptions, env: Env, log: Log): Promise<TokenSource> {
+  const request = o.request ?? 1;
+  const jobs = o.jobs === undefined ? undefined : Math.max(1, o.jobs);
+  const goal = jobs !== undefined && o.request !== undefined
+    ? jobs * request
+    : jobs ?? (o.request !== undefined ? request : defaultTokenCount(onlineCpus()));
+
+  let lines: number;
+  let source: TokenSource;
+  const tags = o.tags;
+  if (tags === undefined || tags === "") {
+    lines = goal;
+    source = { tokens: [], sourceType: 0x3d, sourceName: encoder.encode("iota"), comments: new Uint8Array(0) };
+  } else if (tags === "-" || isSocket(tags)) {
+    const chosen = selectManager(env, tags, o.depth);
+    if ("error" in chosen) throw new Fatal(chosen.error, chosen.status);
+    source = await borrow(chosen.socket, request, goal, o.quit);
+    lines = source.tokens.length;
+  } else {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(tags);
+    } catch (err) {
+      throw new Fatal(`open: ${tags}: ${describeError(err)}`, EX.NOINPUT);
+    }
+    const parsed = parseTags(bytes);
+    if ("problem" in parsed) throw new Fatal(`${tags}: line ${parsed.line}: NUL byte in token`, EX.DATAERR);
+    if (parsed.lines === 0) throw new Fatal(`${tags}: contains no lines`, EX.DATAERR);
+    lines = parsed.lines;
+    source = { tokens: parsed.tokens, sourceType: 0x2b, sourceName: encoder.encode(tags), comments: parsed.comments };
+  }
+
+  if (lines < request) {
+    throw new Fatal(`token count of ${lines} is less than required to run any task (${request})`, EX.DATAERR);
+  }
+  if (!o.quiet && (o.request !== undefined || o.jobs !== undefined) && lines < goal) {
+    log.warn(`token count ${lines} less than suggested (${goal})`);
+  }
+  if (source.sourceType === 0x3d) {
+    if (lines > TOKENS_MAX) throw new Fatal(`token count ${lines} is more than a manager serves (${TOKENS_MAX})`, EX.DATAERR);
+    source.tokens = iota(lines);
+  }
+  if (lines === 0) throw new Fatal("no tokens generated", EX.DATAERR);
+  if (source.tokens.length === 0) throw new Fatal("no tokens, only comments generated", EX.DATAERR);
+  if (source.tokens.length > TOKENS_MAX) {
+    throw new Fatal(`token count ${source.tokens.length} is more than a manager serves (${TOKENS_MAX})`, EX.DATAERR);
+  }
+  return source;
+}
+
+/**
+ * Borrow part of an enclosing manager's pool: as many tokens as `goal`
+ * (but at least one group of `request`), stepping down by `request` to fit
+ * the upstream pool. The request blocks until granted.
+ */
+async function borrow(socket: string, request: number, goal: number, quit: boolean): Promise<TokenSource> {
+  if (request === 0) throw new Fatal("no tokens generated", EX.DATAERR);
+  let link: ManagerLink;
+  try {
+    link = await ManagerLink.connect(socket, process.pid);
+  } catch (err) {
+    throw new Fatal(`${socket}: ${err instanceof LinkError ? strerror(err.code) : describeError(err)}`, EX.DATAERR);
+  }
+  const upstream = await link.source();
+  // The original asks for the comments and then drops them: its `C` is empty.
+  await link.comments();
+  if (!upstream) throw new Fatal(`${socket}: ${strerror("EPROTO")}`, EX.DATAERR);
+  if (link.count < request) {
+    throw new Fatal(`not enough tokens from our master to make even a single ${request} group (only ${link.count})`, EX.DATAERR);
+  }
+  let tokens: Uint8Array[] = [];
+  for (let ask = firstFit(goal, request, link.count); ask >= request; ask -= request) {
+    try {
+      tokens = await link.allocate(ask);
+      break;
+    } catch {
+      // Refused or cut off: the original tried the next smaller group.
+    }
+  }
+  if (quit) await link.quit();
+  return {
+    tokens,
+    sourceType: upstream.type.charCodeAt(0),
+    sourceName: upstream.name,
+    comments: new Uint8Array(0),
+    upstream: link,
+  };
+}
+
+/** max(goal, request), less whole groups of `request` until it fits `count`. */
+function firstFit(goal: number, request: number, count: number): number {
+  const start = BigInt(Math.max(goal, request));
+  if (start <= BigInt(count)) return Number(start);
+  const r = BigInt(request);
+  const over = start - BigInt(count);
+  return Number(start - ((over + r - 1n) / r) * r);
+}
+
+/** A jobserver fifo and the descriptors around it. */
+interface Jobserver {
+  style: "pipe" | "fifo";
+  path: string;
+  port: JobserverPort;
+  /** Pipe style: the descriptors the utility gets as fds 3 and 4. */
+  childRead?: number;
+  childWrite?: number;
+}
+
+function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): Jobserver {
+  try {
+    makeFifo(path, 0o600);
+  } catch (err) {
+    throw new Fatal(`mkfifo: ${path}: ${describeError(err)}`, EX.OSERR);
+  }
+  left.fifo = path;
+  // Our read-write descriptor keeps the fifo open both ways, so the
+  // utility's blocking opens below return at once and make never sees EOF.
+  const own = openSync(path, fsConstants.O_RDWR | fsConstants.O_NONBLOCK);
+  left.fifoFd = own;
+  const scratch = new Uint8Array(4096);
+  const port: JobserverPort = {
+    take() {
+      let total = 0;
+      for (;;) {
+        try {
+          const n = readSync(own, scratch, 0, scratch.length, null);
+          if (n <= 0) return total;
+          total += n;
+        } catch {
+          return total;
+        }
+      }
+    },
+    give(count) {
+      if (count === 0) return 0;
+      try {
+        return writeSync(own, new Uint8Array(count).fill(0x2b));
+      } catch {
+        return 0;
+      }
+    },
+  };
+  if (style === "fifo") return { style, path, port };
+  return { style, path, port, childRead: openSync(path, "r"), childWrite: openSync(path, "w") };
+}
+
+function closeJobserver(left: Leftovers): void {
+  if (left.fifoFd !== undefined) closeQuietly(left.fifoFd);
+  left.fifoFd = undefined;
+  if (left.fifo !== undefined) unlinkQuietly(left.fifo);
+  left.fifo = undefined;
+}
+
+/** MAKEFLAGS for the utility: the old value plus our jobserver. */
+function makeflags(old: string | undefined, count: number, js: Jobserver): string {
+  const auth = js.style === "pipe" ? "3,4" : `fifo:${js.path}`;
+  return `${old ? `${old} ` : ""}-j${count} --jobserver-auth=${auth}`;
+}

@@ -1,0 +1,156 @@
+/**
+ * Running programs from tests: the built binaries (or `bun cmd/<prog>.ts`),
+ * shell snippets, and background daemons, with everything a test starts
+ * killed when the test file ends.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll } from "bun:test";
+
+/** The repository root. */
+export const ROOT = join(import.meta.dirname, "..", "..");
+/** Where `npm run build` puts the executables. */
+export const DIST = join(ROOT, "dist");
+/** The project's own bun and deno. */
+export const BUN = join(ROOT, "node_modules", ".bin", "bun");
+export const DENO = join(ROOT, "node_modules", ".bin", "deno");
+
+/** Path of a built program; fails loudly if the build is missing. */
+export function binary(prog: string): string {
+  const path = join(DIST, prog);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+  return path;
+}
+
+/** How a finished process ended. */
+export interface Finished {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Buffer;
+  /** Wall time in milliseconds. */
+  ms: number;
+}
+
+const started = new Set<ChildProcess>();
+
+/** Kill every process the tests in this file started (and their groups). */
+export function killAll(): void {
+  for (const child of started) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+  }
+  started.clear();
+}
+
+afterAll(killAll);
+
+/** Options for {@link run} and {@link sh}. */
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Bytes for stdin; stdin is /dev/null (closed) otherwise. */
+  input?: string | Uint8Array;
+  /** Kill the process group after this many ms (default 20000). */
+  timeout?: number;
+}
+
+/**
+ * Start `argv` in its own process group, tracked for cleanup. Resolves
+ * when it exits, with its output.
+ */
+export function run(argv: string[], opts: RunOptions = {}): Promise<Finished> {
+  const t0 = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), {
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    detached: true,
+  });
+  started.add(child);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on("data", (b: Buffer) => out.push(b));
+  child.stderr!.on("data", (b: Buffer) => err.push(b));
+  if (opts.input !== undefined) child.stdin!.end(opts.input);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }, opts.timeout ?? 20000);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      started.delete(child);
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code,
+        signal,
+        stdout: stdoutBytes.toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        stdoutBytes,
+        ms: performance.now() - t0,
+      });
+    });
+  });
+}
+
+/** Run a shell snippet with `/bin/sh -c`. */
+export function sh(script: string, opts: RunOptions = {}): Promise<Finished> {
+  return run(["/bin/sh", "-c", script], opts);
+}
+
+/** A long-running process a test talks to. */
+export interface Background {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Resolves when it exits. */
+  readonly exited: Promise<Finished>;
+  /** What it printed so far. */
+  stderr(): string;
+}
+
+/** Start a background process (tracked, killed at the end of the file). */
+export function background(argv: string[], opts: RunOptions = {}): Background {
+  const t0 = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), {
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  started.add(child);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on("data", (b: Buffer) => out.push(b));
+  child.stderr!.on("data", (b: Buffer) => err.push(b));
+  const exited = new Promise<Finished>((resolve) => {
+    child.on("close", (code, signal) => {
+      started.delete(child);
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code,
+        signal,
+        stdout: stdoutBytes.toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        stdoutBytes,
+        ms: performance.now() - t0,
+      });
+    });
+  });
+  return { child, pid: child.pid!, exited, stderr: () => Buffer.concat(err).toString("utf8") };
+}

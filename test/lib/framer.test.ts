@@ -1,0 +1,299 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { encodeFrame, type FrameEvent, Framer, type FramerOptions } from "../../lib/framer.ts";
+
+const enc = new TextEncoder();
+const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** Events with byte arrays turned into latin1 strings, for readable comparisons. */
+function show(events: FrameEvent[]): string[] {
+  return events.map((e) => `${e.kind}:${String.fromCharCode(...(e.kind === "oversize" ? e.prefix : e.bytes))}`);
+}
+
+/** Feed `chunks` then end the stream; all events in order. */
+function run(opts: FramerOptions, chunks: Uint8Array[]): FrameEvent[] {
+  const f = new Framer(opts);
+  const events = chunks.flatMap((c) => f.push(c));
+  return [...events, ...f.finish()];
+}
+
+const runText = (opts: FramerOptions, ...chunks: string[]) => show(run(opts, chunks.map(bytes)));
+
+/** The framing rules applied to the whole input at once: the specification. */
+function model(opts: FramerOptions, input: Uint8Array): FrameEvent[] {
+  const d = typeof opts.delimiter === "string" ? bytes(opts.delimiter) : opts.delimiter;
+  const find = (from: number) => {
+    for (let i = from; i + d.length <= input.length; i++) {
+      if (d.every((b, j) => input[i + j] === b)) return i;
+    }
+    return -1;
+  };
+  const events: FrameEvent[] = [];
+  let start = 0;
+  while (start < input.length) {
+    const at = find(start);
+    const size = at === -1 ? input.length - start : at + d.length - start;
+    if (at !== -1 && size <= opts.maxBytes) {
+      events.push({ kind: "frame", bytes: input.slice(start, at) });
+      start = at + d.length;
+    } else if (at !== -1 || size >= opts.maxBytes) {
+      events.push({ kind: "oversize", prefix: input.slice(start, start + Math.min(opts.maxBytes, 64)) });
+      if (opts.overflow === "fail" || at === -1) break;
+      start = at + d.length;
+    } else {
+      events.push({ kind: "partial", bytes: input.slice(start) });
+      break;
+    }
+  }
+  return events;
+}
+
+/** Cut `input` at the given positions (taken modulo its length). */
+function split(input: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of [...points, input.length]) {
+    out.push(input.subarray(prev, p));
+    prev = p;
+  }
+  return out;
+}
+
+const DELIMITERS = ["\r\n", "\n", "\r\n\r\n", "\0", "aba"];
+
+/** Framer options and an input rich in (partial) delimiters. */
+const scenario = fc.constantFrom(...DELIMITERS).chain((delimiter) =>
+  fc.record({
+    opts: fc.record({
+      delimiter: fc.constant(delimiter),
+      maxBytes: fc.integer({ min: delimiter.length, max: delimiter.length + 8 }),
+      overflow: fc.constantFrom("discard" as const, "fail" as const),
+    }),
+    input: fc
+      .array(fc.oneof(fc.constantFrom(...bytes(`${delimiter}ab\r\n`)), fc.integer({ min: 0, max: 255 })), {
+        maxLength: 80,
+      })
+      .map((xs) => new Uint8Array(xs)),
+    cuts: fc.array(fc.nat(), { maxLength: 12 }),
+  }),
+);
+
+describe("Framer", () => {
+  test("CRLF lines come out without their delimiter", () => {
+    expect(runText({ delimiter: "\r\n", maxBytes: 512 }, "NICK a\r\nUSER b\r\n")).toEqual([
+      "frame:NICK a",
+      "frame:USER b",
+    ]);
+  });
+
+  test("LF lines keep a stray CR: content checks are the caller's job", () => {
+    expect(runText({ delimiter: "\n", maxBytes: 80 }, "a\r\nb\n")).toEqual(["frame:a\r", "frame:b"]);
+  });
+
+  test("blank-line-terminated blocks are framed on \\r\\n\\r\\n", () => {
+    expect(runText({ delimiter: "\r\n\r\n", maxBytes: 256 * 1024 }, "BURN x\r\nLen: 3\r\n\r\nNEXT\r\n\r\n")).toEqual([
+      "frame:BURN x\r\nLen: 3",
+      "frame:NEXT",
+    ]);
+  });
+
+  test("NUL-terminated strings, including empty ones", () => {
+    expect(runText({ delimiter: "\0", maxBytes: 16 }, "ab\0\0c\0")).toEqual(["frame:ab", "frame:", "frame:c"]);
+  });
+
+  test("a delimiter given as bytes works like the same string", () => {
+    expect(show(run({ delimiter: new Uint8Array([0xff, 0]), maxBytes: 9 }, [new Uint8Array([1, 0xff, 0, 2])]))).toEqual([
+      "frame:\x01",
+      "partial:\x02",
+    ]);
+  });
+
+  test("a sequence delimiter split across chunks still ends the frame", () => {
+    expect(runText({ delimiter: "\r\n\r\n", maxBytes: 64 }, "head\r", "\n", "\r", "\nbody")).toEqual([
+      "frame:head",
+      "partial:body",
+    ]);
+  });
+
+  test("frames split across many chunks are reassembled", () => {
+    expect(runText({ delimiter: "\r\n", maxBytes: 64 }, "PR", "IV", "MSG #c :", "hi\r", "\nPI", "NG\r\n")).toEqual([
+      "frame:PRIVMSG #c :hi",
+      "frame:PING",
+    ]);
+  });
+
+  test("the first delimiter wins when occurrences overlap", () => {
+    expect(runText({ delimiter: "\r\n\r\n", maxBytes: 64 }, "a\r\n\r\n\r\nb\r\n\r\n")).toEqual([
+      "frame:a",
+      "frame:\r\nb",
+    ]);
+  });
+
+  test("a frame of exactly maxBytes including its delimiter is accepted", () => {
+    expect(runText({ delimiter: "\r\n", maxBytes: 6 }, "abcd\r\n")).toEqual(["frame:abcd"]);
+  });
+
+  test("a frame one byte over maxBytes is reported as oversize", () => {
+    expect(runText({ delimiter: "\r\n", maxBytes: 6 }, "abcde\r\nok\r\n")).toEqual(["oversize:abcde\r", "frame:ok"]);
+  });
+
+  test("oversize is reported as soon as maxBytes bytes arrive without a delimiter", () => {
+    const f = new Framer({ delimiter: "\n", maxBytes: 4 });
+    expect(show(f.push(bytes("abc")))).toEqual([]);
+    expect(show(f.push(bytes("d")))).toEqual(["oversize:abcd"]);
+    expect(show(f.push(bytes("efgh")))).toEqual([]);
+    expect(show(f.push(bytes("ij\nnew\n")))).toEqual(["frame:new"]);
+  });
+
+  test("the oversize prefix is the first 64 bytes of the frame", () => {
+    const [event] = run({ delimiter: "\n", maxBytes: 1000 }, [new Uint8Array(5000).fill(0x41)]);
+    expect(event).toEqual({ kind: "oversize", prefix: new Uint8Array(64).fill(0x41) });
+  });
+
+  test("a delimiter straddling chunks while discarding ends the discarded frame", () => {
+    expect(runText({ delimiter: "\r\n\r\n", maxBytes: 9 }, "0123456789", "\r\n", "\r", "\nafter\r\n\r\n")).toEqual([
+      "oversize:012345678",
+      "frame:after",
+    ]);
+  });
+
+  test("the tail of a discarded frame at end of stream produces no partial", () => {
+    expect(runText({ delimiter: "\n", maxBytes: 4 }, "a\nbcdefg")).toEqual(["frame:a", "oversize:bcde"]);
+  });
+
+  test("with overflow fail, framing stops for good after an oversize frame", () => {
+    const f = new Framer({ delimiter: "\n", maxBytes: 4, overflow: "fail" });
+    expect(show(f.push(bytes("ok\ntoolong\nmore\n")))).toEqual(["frame:ok", "oversize:tool"]);
+    expect(f.failed).toBe(true);
+    expect(f.buffered).toBe(0);
+    expect(f.push(bytes("x\n"))).toEqual([]);
+    expect(f.finish()).toEqual([]);
+  });
+
+  test("with overflow discard, the framer never fails", () => {
+    const f = new Framer({ delimiter: "\n", maxBytes: 4 });
+    f.push(bytes("toolong\n"));
+    expect(f.failed).toBe(false);
+  });
+
+  test("finish reports an unterminated tail once as partial", () => {
+    const f = new Framer({ delimiter: "\r\n", maxBytes: 512 });
+    expect(show(f.push(bytes("QUIT\r\nlast\r")))).toEqual(["frame:QUIT"]);
+    expect(show(f.finish())).toEqual(["partial:last\r"]);
+    expect(f.finish()).toEqual([]);
+    expect(f.buffered).toBe(0);
+  });
+
+  test("finish with nothing buffered reports nothing", () => {
+    expect(runText({ delimiter: "\n", maxBytes: 8 }, "a\n")).toEqual(["frame:a"]);
+    expect(runText({ delimiter: "\n", maxBytes: 8 })).toEqual([]);
+  });
+
+  test("buffered counts the bytes of the incomplete frame", () => {
+    const f = new Framer({ delimiter: "\r\n", maxBytes: 512 });
+    f.push(bytes("a\r\nbcd\r"));
+    expect(f.buffered).toBe(4);
+  });
+
+  test("a huge chunk without a delimiter is not buffered beyond maxBytes", () => {
+    const f = new Framer({ delimiter: "\r\n", maxBytes: 512 });
+    const events = f.push(new Uint8Array(4 << 20).fill(0x78));
+    expect(events.map((e) => e.kind)).toEqual(["oversize"]);
+    expect(f.buffered).toBeLessThanOrEqual(1);
+  });
+
+  test("a 256 KiB frame trickling in byte by byte is framed in linear time", () => {
+    const max = 256 * 1024;
+    const f = new Framer({ delimiter: "\r\n\r\n", maxBytes: max });
+    const one = new Uint8Array([0x61]);
+    const t0 = performance.now();
+    for (let i = 0; i < max - 4; i++) f.push(one);
+    const events = f.push(bytes("\r\n\r\n"));
+    // Rescanning the buffer on every push would take minutes.
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.kind === "frame" && events[0].bytes.length).toBe(max - 4);
+  });
+
+  test("the delimiter is copied, so changing the caller's array has no effect", () => {
+    const delimiter = new Uint8Array([10]);
+    const f = new Framer({ delimiter, maxBytes: 8 });
+    delimiter[0] = 0;
+    expect(show(f.push(bytes("a\n")))).toEqual(["frame:a"]);
+  });
+
+  test("bad options are rejected when the framer is made", () => {
+    expect(() => new Framer({ delimiter: "", maxBytes: 8 })).toThrow(RangeError);
+    expect(() => new Framer({ delimiter: "\r\n", maxBytes: 1 })).toThrow(RangeError);
+    expect(() => new Framer({ delimiter: "\n", maxBytes: 2.5 })).toThrow(RangeError);
+    expect(() => new Framer({ delimiter: "\u2028", maxBytes: 8 })).toThrow(RangeError);
+  });
+
+  test("arbitrary input in arbitrary chunks never throws and never buffers more than maxBytes", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DELIMITERS),
+        fc.integer({ min: 4, max: 40 }),
+        fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 10 }),
+        (delimiter, maxBytes, chunks) => {
+          const f = new Framer({ delimiter, maxBytes });
+          for (const c of chunks) {
+            f.push(c);
+            expect(f.buffered).toBeLessThanOrEqual(maxBytes);
+          }
+          f.finish();
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("events do not depend on how the input is chunked, and follow the framing rules", () => {
+    fc.assert(
+      fc.property(scenario, ({ opts, input, cuts }) => {
+        const expected = show(model(opts, input));
+        expect(show(run(opts, [input]))).toEqual(expected);
+        expect(show(run(opts, split(input, cuts)))).toEqual(expected);
+        expect(show(run(opts, [...input].map((b) => new Uint8Array([b]))))).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("encoded frames come back unchanged whatever the chunking", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DELIMITERS),
+        fc.array(fc.string({ unit: "binary", maxLength: 20 })),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (delimiter, texts, cuts) => {
+          const d = bytes(delimiter);
+          // A payload round-trips when its encoding holds the delimiter only at the end.
+          const payloads = texts.map((t) => enc.encode(t)).filter((p) => {
+            const framed = encodeFrame(p, delimiter);
+            return model({ delimiter, maxBytes: framed.length }, framed).length === 1;
+          });
+          const wire = new Uint8Array(payloads.flatMap((p) => [...encodeFrame(p, d)]));
+          const events = run({ delimiter, maxBytes: 1 << 16 }, split(wire, cuts));
+          expect(events).toEqual(payloads.map((p) => ({ kind: "frame", bytes: p })));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("encodeFrame", () => {
+  test("a string payload is UTF-8 followed by the delimiter", () => {
+    expect(encodeFrame("é\u20ac", "\r\n")).toEqual(new Uint8Array([0xc3, 0xa9, 0xe2, 0x82, 0xac, 13, 10]));
+  });
+
+  test("a byte payload is copied before the delimiter bytes", () => {
+    expect(encodeFrame(new Uint8Array([1, 2]), new Uint8Array([0]))).toEqual(new Uint8Array([1, 2, 0]));
+  });
+
+  test("an empty payload is just the delimiter", () => {
+    expect(encodeFrame("", "\r\n\r\n")).toEqual(bytes("\r\n\r\n"));
+  });
+});
