@@ -15,8 +15,7 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-// Tests start real processes and sockets: generous per-test limit.
-const child = spawn(process.execPath, ["test", "--timeout", "60000", ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ["test", ...process.argv.slice(2)], {
   cwd: root,
   stdio: ["ignore", "pipe", "pipe"],
   env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },

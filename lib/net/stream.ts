@@ -9,11 +9,19 @@
  */
 import type { Server, Socket } from "node:net";
 
+/** Queued output above which a connection counts as backed up. */
+const HIGH_WATER = 64 * 1024;
+
 /** One accepted connection, as a protocol core drives it. */
 export interface StreamConnection {
   readonly id: number;
-  /** Queue bytes for sending. */
-  write(bytes: Uint8Array): void;
+  /**
+   * Queue bytes for sending (writes made in one turn of the event loop go
+   * out as one). Returns false once the connection's queued output is above
+   * the high-water mark: the core should stop producing replies for it
+   * until {@link StreamHandlers.writable} is called.
+   */
+  write(bytes: Uint8Array): boolean;
   /** Flush what is queued, then close. */
   close(): void;
   /** Let the core pause (false) and resume (true) reading. */
@@ -26,6 +34,8 @@ export interface StreamHandlers {
   open(conn: StreamConnection, socket: Socket): void;
   /** Bytes arrived. */
   data(conn: StreamConnection, bytes: Uint8Array): void;
+  /** A connection whose `write` returned false can take output again. */
+  writable?(conn: StreamConnection): void;
   /** The connection is gone (EOF, error, or our close). Called once. */
   closed(conn: StreamConnection): void;
 }
@@ -39,6 +49,7 @@ export interface StreamHandlers {
  * const live = serveStreams(server, {
  *   open: (c) => core.open(c.id),
  *   data: (c, bytes) => core.receive(c.id, bytes),
+ *   writable: (c) => core.writable(c.id),
  *   closed: (c) => core.hangup(c.id),
  * });
  * ```
@@ -51,22 +62,52 @@ export function serveStreams(server: Server, handlers: StreamHandlers): Map<numb
     let wanted = true;
     let backedUp = false;
     let gone = false;
+    let closing = false;
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let flushQueued = false;
+    let owesWritable = false;
     const flow = () => {
       if (gone) return;
       if (wanted && !backedUp) socket.resume();
       else socket.pause();
     };
+    const writable = () => {
+      if (!owesWritable || backedUp || gone) return;
+      owesWritable = false;
+      handlers.writable?.(conn);
+    };
+    const flush = () => {
+      flushQueued = false;
+      if (gone || pending.length === 0) return;
+      const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      if (!socket.write(data)) {
+        backedUp = true;
+        flow();
+      }
+      if (closing) socket.end();
+      writable();
+    };
     const conn: StreamConnection = {
       id,
       write(bytes) {
-        if (gone) return;
-        if (!socket.write(bytes)) {
-          backedUp = true;
-          flow();
+        if (gone || closing) return false;
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        if (!flushQueued) {
+          flushQueued = true;
+          queueMicrotask(flush);
         }
+        const ok = pendingBytes + socket.writableLength < HIGH_WATER;
+        if (!ok) owesWritable = true;
+        return ok;
       },
       close() {
-        if (!gone) socket.end();
+        if (gone || closing) return;
+        closing = true;
+        if (!flushQueued) socket.end();
       },
       setReading(on) {
         wanted = on;
@@ -77,6 +118,7 @@ export function serveStreams(server: Server, handlers: StreamHandlers): Map<numb
     socket.on("drain", () => {
       backedUp = false;
       flow();
+      writable();
     });
     socket.on("data", (chunk: Buffer) => {
       if (!gone) handlers.data(conn, chunk);

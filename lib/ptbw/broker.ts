@@ -11,8 +11,12 @@ import { type Policy, Scheduler, type Waiter } from "./schedule.ts";
 
 /** Where the broker's answers go; implemented by the socket adapter. */
 export interface BrokerOutput {
-  /** Send bytes on connection `id`. */
-  send(id: number, bytes: Uint8Array): void;
+  /**
+   * Send bytes on connection `id`. False means its output is backed up: the
+   * broker stops executing that connection's commands until
+   * {@link Broker.writable} is called.
+   */
+  send(id: number, bytes: Uint8Array): boolean;
   /** Close connection `id` (the broker has already forgotten it). */
   close(id: number): void;
   /** Stop (false) or resume (true) reading connection `id`. */
@@ -56,7 +60,10 @@ interface Session extends Waiter {
   readonly id: number;
   readonly stream: CommandStream;
   pid: number;
+  /** Its `G` is queued. */
   blocked: boolean;
+  /** Its replies are backed up. */
+  stalled: boolean;
 }
 
 /**
@@ -116,7 +123,15 @@ export class Broker {
 
   /** A connection was accepted. */
   open(id: number): void {
-    this.#sessions.set(id, { id, stream: new CommandStream(), pid: 0, want: 0, credit: 0, blocked: false });
+    this.#sessions.set(id, {
+      id,
+      stream: new CommandStream(),
+      pid: 0,
+      want: 0,
+      credit: 0,
+      blocked: false,
+      stalled: false,
+    });
   }
 
   /** Bytes arrived on connection `id`. */
@@ -124,6 +139,15 @@ export class Broker {
     const s = this.#sessions.get(id);
     if (!s) return;
     s.stream.push(bytes);
+    this.#runnable.add(s);
+    this.#pump();
+  }
+
+  /** Connection `id`, stalled on backed-up replies, can take output again. */
+  writable(id: number): void {
+    const s = this.#sessions.get(id);
+    if (!s || !s.stalled) return;
+    s.stalled = false;
     this.#runnable.add(s);
     this.#pump();
   }
@@ -193,7 +217,7 @@ export class Broker {
   }
 
   #run(s: Session): void {
-    while (!s.blocked && this.#sessions.has(s.id)) {
+    while (!s.blocked && !s.stalled && this.#sessions.has(s.id)) {
       const event = s.stream.next();
       if (!event) return;
       if (event.kind === "refused") {
@@ -212,7 +236,7 @@ export class Broker {
   }
 
   #command(s: Session, op: string, n: number): void {
-    const send = (bytes: Uint8Array) => this.#out.send(s.id, bytes);
+    const send = (bytes: Uint8Array) => this.#reply(s, bytes);
     const pool = this.pool;
     switch (op) {
       case "\n":
@@ -272,9 +296,13 @@ export class Broker {
     }
   }
 
+  #reply(s: Session, bytes: Uint8Array): void {
+    if (!this.#out.send(s.id, bytes)) s.stalled = true;
+  }
+
   /** `G`: grant now, or queue the connection and stop reading it. */
   #get(s: Session, want: number): void {
-    if (want > this.pool.count) return this.#out.send(s.id, reply.line(-1));
+    if (want > this.pool.count) return this.#reply(s, reply.line(-1));
     if (want > this.pool.free) this.#reclaim();
     if (this.#queue.grantsNow(s, want, this.pool.free)) {
       this.#queue.charge(s, want);
@@ -289,9 +317,9 @@ export class Broker {
   /** `Y`: grant now or answer `-Busy`; never queues. */
   #try(s: Session, want: number): void {
     s.stream.n = 0;
-    if (want > this.pool.count) return this.#out.send(s.id, reply.line(-1));
+    if (want > this.pool.count) return this.#reply(s, reply.line(-1));
     if (want > this.pool.free) this.#reclaim();
-    if (!this.#queue.triesNow(want, this.pool.free)) return this.#out.send(s.id, reply.BUSY);
+    if (!this.#queue.triesNow(want, this.pool.free)) return this.#reply(s, reply.BUSY);
     this.#queue.charge(s, want);
     this.#grant(s, want);
   }
@@ -299,7 +327,7 @@ export class Broker {
   #grant(s: Session, want: number): void {
     const got = this.pool.take(s.pid, want)!;
     s.stream.n = 0;
-    this.#out.send(s.id, reply.indexes(got));
+    this.#reply(s, reply.indexes(got));
   }
 
   /** Serve queued requests while tokens allow. */

@@ -155,7 +155,7 @@ export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<n
       selfPid: process.pid,
       leader: child?.pid ?? o.electedPid ?? "self",
     }, {
-      send: (id, bytes) => live.get(id)?.write(bytes),
+      send: (id, bytes) => live.get(id)?.write(bytes) ?? true,
       close: (id) => live.get(id)?.close(),
       reading: (id, on) => live.get(id)?.setReading(on),
     });
@@ -169,6 +169,7 @@ export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<n
         broker.receive(conn.id, bytes);
         settle();
       },
+      writable: (conn) => broker.writable(conn.id),
       closed: (conn) => {
         broker.hangup(conn.id);
         settle();
