@@ -66,11 +66,21 @@ export interface RunOptions {
   timeout?: number;
 }
 
+/** A process a test started. */
+export interface Background {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Resolves when it exits and its output is closed. */
+  readonly exited: Promise<Finished>;
+  /** What it printed on stderr so far. */
+  stderr(): string;
+}
+
 /**
- * Start `argv` in its own process group, tracked for cleanup. Resolves
- * when it exits, with its output.
+ * Start `argv` in its own process group, tracked so that it is killed at the
+ * end of the test file if still running.
  */
-export function run(argv: string[], opts: RunOptions = {}): Promise<Finished> {
+export function background(argv: string[], opts: RunOptions = {}): Background {
   const t0 = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), {
     env: opts.env ?? process.env,
@@ -84,61 +94,8 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<Finished> {
   child.stdout!.on("data", (b: Buffer) => out.push(b));
   child.stderr!.on("data", (b: Buffer) => err.push(b));
   if (opts.input !== undefined) child.stdin!.end(opts.input);
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }, opts.timeout ?? 20000);
-  return new Promise((resolve, reject) => {
+  const exited = new Promise<Finished>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      started.delete(child);
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code,
-        signal,
-        stdout: stdoutBytes.toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        stdoutBytes,
-        ms: performance.now() - t0,
-      });
-    });
-  });
-}
-
-/** Run a shell snippet with `/bin/sh -c`. */
-export function sh(script: string, opts: RunOptions = {}): Promise<Finished> {
-  return run(["/bin/sh", "-c", script], opts);
-}
-
-/** A long-running process a test talks to. */
-export interface Background {
-  readonly child: ChildProcess;
-  readonly pid: number;
-  /** Resolves when it exits. */
-  readonly exited: Promise<Finished>;
-  /** What it printed so far. */
-  stderr(): string;
-}
-
-/** Start a background process (tracked, killed at the end of the file). */
-export function background(argv: string[], opts: RunOptions = {}): Background {
-  const t0 = performance.now();
-  const child = spawn(argv[0]!, argv.slice(1), {
-    env: opts.env ?? process.env,
-    cwd: opts.cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  started.add(child);
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout!.on("data", (b: Buffer) => out.push(b));
-  child.stderr!.on("data", (b: Buffer) => err.push(b));
-  const exited = new Promise<Finished>((resolve) => {
     child.on("close", (code, signal) => {
       started.delete(child);
       const stdoutBytes = Buffer.concat(out);
@@ -153,4 +110,29 @@ export function background(argv: string[], opts: RunOptions = {}): Background {
     });
   });
   return { child, pid: child.pid!, exited, stderr: () => Buffer.concat(err).toString("utf8") };
+}
+
+/**
+ * Run `argv` to completion (its process group is killed after
+ * `opts.timeout` ms) and resolve with its output.
+ */
+export async function run(argv: string[], opts: RunOptions = {}): Promise<Finished> {
+  const proc = background(argv, opts);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-proc.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }, opts.timeout ?? 20000);
+  try {
+    return await proc.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Run a shell snippet with `/bin/sh -c`. */
+export function sh(script: string, opts: RunOptions = {}): Promise<Finished> {
+  return run(["/bin/sh", "-c", script], opts);
 }

@@ -37,8 +37,6 @@ interface TokenSource {
   sourceType: number;
   sourceName: Uint8Array;
   comments: Uint8Array;
-  /** A borrowing manager's connection upstream, held for life. */
-  upstream?: ManagerLink;
 }
 
 /** Files and descriptors to remove at exit. */
@@ -85,6 +83,17 @@ function closeQuietly(fd: number): void {
   }
 }
 
+/** What a manager has set up before it serves. */
+interface Setup {
+  /** The directory holding the socket (and the jobserver fifo). */
+  space: string;
+  source: TokenSource;
+  server: Server;
+  /** The utility's environment: the socket published, PTBW adjusted. */
+  childEnv: Env;
+  jobserver: Jobserver | undefined;
+}
+
 /**
  * Run ptbw as a manager. Never resolves: the process exits when done.
  *
@@ -94,12 +103,12 @@ function closeQuietly(fd: number): void {
  * ```
  */
 export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<never> {
-  const { prog, env, log } = ctx;
   const left = new Leftovers();
   const exit = (status: number): never => {
     left.cleanUp();
     process.exit(status);
   };
+  // From the first moment: a manager blocked while borrowing still cleans up.
   onSignals({
     shutdown: () => exit(EX.OK),
     hangup: () => {
@@ -107,113 +116,125 @@ export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<n
       dieOf("SIGHUP");
     },
   });
-
   const persistent = o.operands.length === 1 && o.operands[0] === ":";
   if (persistent && o.jobserver === "pipe") {
     throw new Fatal("--jobserver: a persistent instance (:) has no utility to hand descriptors to, use --jobserver=fifo", 1);
   }
-
   try {
-    const level = managerLevel(env);
-    let space = safePlace(env, left);
-    const source = await loadTokens(o, env, log);
-    const bound = await bindSocket(o, space, left);
-    space = bound.space;
-    left.server = bound.server;
-    const childEnv = publish(env, bound.path, level, o.detach);
-
-    const jobserver = o.jobserver ? openJobserver(`${space}/jobserver`, o.jobserver, left) : undefined;
-    let child: Child | undefined;
-    if (!persistent) {
-      const [word, ...args] = o.operands.length > 0 ? o.operands : [env.SHELL || "sh"];
-      if (jobserver) childEnv.MAKEFLAGS = makeflags(env.MAKEFLAGS, source.tokens.length, jobserver);
-      child = startChild(word!, args, {
-        argv0: prog === "ptbw" ? word : prog,
-        env: childEnv,
-        extraFds: jobserver?.style === "pipe" ? [jobserver.childRead!, jobserver.childWrite!] : [],
-      });
-      if (jobserver?.style === "pipe") {
-        closeSync(jobserver.childRead!);
-        closeSync(jobserver.childWrite!);
-      }
-      void child.ended.then((end) => {
-        if ("execError" in end) log.error(`execvp: ${word}: ${strerror(end.execError)}`);
-      });
-      if (child.pid === undefined) {
-        await child.ended;
-        exit(EX.OSERR);
-      }
-    }
-
-    const broker = new Broker({
-      tokens: source.tokens,
-      request: o.request ?? 1,
-      sourceType: source.sourceType,
-      sourceName: source.sourceName,
-      comments: source.comments,
-      policy: o.fifo ? "fifo" : "credit",
-      selfPid: process.pid,
-      leader: child?.pid ?? o.electedPid ?? "self",
-    }, {
-      send: (id, bytes) => live.get(id)?.write(bytes) ?? true,
-      close: (id) => live.get(id)?.close(),
-      reading: (id, on) => live.get(id)?.setReading(on),
-    });
-    let status: number = EX.OK;
-    const settle = () => {
-      if (broker.finished) exit(status);
-    };
-    const live = serveStreams(bound.server, {
-      open: (conn) => broker.open(conn.id),
-      data: (conn, bytes) => {
-        broker.receive(conn.id, bytes);
-        settle();
-      },
-      writable: (conn) => broker.writable(conn.id),
-      closed: (conn) => {
-        broker.hangup(conn.id);
-        settle();
-      },
-    });
-    if (jobserver) {
-      broker.attachJobserver(jobserver.port, child?.pid);
-      setInterval(() => {
-        if (broker.wantsJobserverPoll) {
-          broker.pollJobserver();
-          settle();
-        }
-      }, 50).unref();
-    }
-
-    if (child?.pid !== undefined) {
-      const pid = child.pid;
-      const watch = setInterval(() => continueIfStopped(pid), 1000);
-      watch.unref();
-      void child.ended.then((end) => {
-        clearInterval(watch);
-        status = "execError" in end ? EX.OSERR : end.status;
-        broker.leaderGone();
-        closeJobserver(left);
-        settle();
-      });
-    } else if (o.electedPid !== undefined) {
-      const elected = o.electedPid;
-      const poll = setInterval(() => {
-        if (elected > 0 && processAlive(elected)) return;
-        clearInterval(poll);
-        broker.leaderGone();
-        settle();
-      }, 250);
-    }
-
+    const setup = await prepare(o, ctx, left);
+    const child = persistent ? undefined : await startUtility(o, ctx, setup, exit);
+    serve(o, setup, child, left, exit);
     detachStdio();
-    process.chdir(space);
-    settle();
+    process.chdir(setup.space);
     return await new Promise<never>(() => {});
   } catch (err) {
     left.cleanUp();
     throw err;
   }
+}
+
+/** Private directory, token table, socket, published environment, fifo. */
+async function prepare(o: PtbwOptions, ctx: ProgramContext, left: Leftovers): Promise<Setup> {
+  const level = managerLevel(ctx.env);
+  const space = safePlace(ctx.env, left);
+  const source = await loadTokens(o, ctx.env, ctx.log);
+  const bound = await bindSocket(o, space, left);
+  left.server = bound.server;
+  const jobserver = o.jobserver ? openJobserver(`${bound.space}/jobserver`, o.jobserver, left) : undefined;
+  const childEnv = publish(ctx.env, bound.path, level, o.detach);
+  if (jobserver) childEnv.MAKEFLAGS = makeflags(ctx.env.MAKEFLAGS, source.tokens.length, jobserver);
+  return { space: bound.space, source, server: bound.server, childEnv, jobserver };
+}
+
+/** Start the utility with the original stdin/stdout; exits 71 if it cannot run. */
+async function startUtility(o: PtbwOptions, ctx: ProgramContext, setup: Setup, exit: (status: number) => never): Promise<Child> {
+  const [word, ...args] = o.operands.length > 0 ? o.operands : [ctx.env.SHELL || "sh"];
+  const js = setup.jobserver;
+  const child = startChild(word!, args, {
+    argv0: ctx.prog === "ptbw" ? word : ctx.prog,
+    env: setup.childEnv,
+    extraFds: js?.style === "pipe" ? [js.childRead!, js.childWrite!] : [],
+  });
+  if (js?.style === "pipe") {
+    closeSync(js.childRead!);
+    closeSync(js.childWrite!);
+  }
+  void child.ended.then((end) => {
+    if ("execError" in end) ctx.log.error(`execvp: ${word}: ${strerror(end.execError)}`);
+  });
+  if (child.pid === undefined) {
+    await child.ended;
+    exit(EX.OSERR);
+  }
+  return child;
+}
+
+/**
+ * Serve clients through the Broker until it is finished: the leader (the
+ * utility, a `-p` process, or the instance itself until `Q`) is gone and no
+ * connection is open. Exits with the utility's status.
+ */
+function serve(o: PtbwOptions, setup: Setup, child: Child | undefined, left: Leftovers, exit: (status: number) => never): void {
+  const { source, jobserver } = setup;
+  let status: number = EX.OK;
+  const broker = new Broker({
+    tokens: source.tokens,
+    request: o.request ?? 1,
+    sourceType: source.sourceType,
+    sourceName: source.sourceName,
+    comments: source.comments,
+    policy: o.fifo ? "fifo" : "credit",
+    selfPid: process.pid,
+    leader: child?.pid ?? o.electedPid ?? "self",
+  }, {
+    send: (id, bytes) => live.get(id)?.write(bytes) ?? true,
+    close: (id) => live.get(id)?.close(),
+    reading: (id, on) => live.get(id)?.setReading(on),
+  });
+  const settle = () => {
+    if (broker.finished) exit(status);
+  };
+  const live = serveStreams(setup.server, {
+    open: (conn) => broker.open(conn.id),
+    data: (conn, bytes) => {
+      broker.receive(conn.id, bytes);
+      settle();
+    },
+    writable: (conn) => broker.writable(conn.id),
+    closed: (conn) => {
+      broker.hangup(conn.id);
+      settle();
+    },
+  });
+  if (jobserver) {
+    broker.attachJobserver(jobserver.port, child?.pid);
+    setInterval(() => {
+      if (!broker.wantsJobserverPoll) return;
+      broker.pollJobserver();
+      settle();
+    }, 50).unref();
+  }
+  if (child?.pid !== undefined) {
+    const pid = child.pid;
+    const watch = setInterval(() => continueIfStopped(pid), 1000);
+    watch.unref();
+    void child.ended.then((end) => {
+      clearInterval(watch);
+      status = "execError" in end ? EX.OSERR : end.status;
+      broker.leaderGone();
+      closeJobserver(left);
+      settle();
+    });
+  } else if (o.electedPid !== undefined) {
+    const elected = o.electedPid;
+    const poll = setInterval(() => {
+      if (elected > 0 && processAlive(elected)) return;
+      clearInterval(poll);
+      broker.leaderGone();
+      settle();
+    }, 250);
+  }
+  settle();
 }
 
 /**
@@ -369,13 +390,9 @@ async function borrow(socket: string, request: number, goal: number, quit: boole
     }
   }
   if (quit) await link.quit();
-  return {
-    tokens,
-    sourceType: upstream.type.charCodeAt(0),
-    sourceName: upstream.name,
-    comments: new Uint8Array(0),
-    upstream: link,
-  };
+  // The link is never closed: the borrowed tokens go back upstream when this
+  // manager exits and the kernel closes the connection.
+  return { tokens, sourceType: upstream.type.charCodeAt(0), sourceName: upstream.name, comments: new Uint8Array(0) };
 }
 
 /** max(goal, request), less whole groups of `request` until it fits `count`. */
