@@ -15,7 +15,8 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ["test", ...process.argv.slice(2)], {
+// Tests start real processes and sockets: a generous per-test limit.
+const child = spawn(process.execPath, ["test", "--timeout", "60000", ...process.argv.slice(2)], {
   cwd: root,
   stdio: ["ignore", "pipe", "pipe"],
   env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },

@@ -186,6 +186,7 @@ export class Broker {
     this.pool.releaseAll(LENT);
     if (this.#implicitSlot) this.pool.releaseAll(this.#implicitSlot);
     this.#implicitSlot = 0;
+    this.#drain();
     this.#pump();
   }
 
@@ -281,7 +282,8 @@ export class Broker {
         return send(reply.line(pool.releaseAll(s.pid)));
       case "P":
         if (pool.free === 0) this.#reclaim();
-        return send(reply.line(pool.poll(s.pid)));
+        // Under --fifo a poll must not overtake the queue either.
+        return send(reply.line(this.#queue.triesNow(1, pool.free) ? pool.poll(s.pid) : -1));
       case "G":
         return this.#get(s, Math.max(n, 1));
       case "Y":

@@ -506,7 +506,7 @@ describe("extensions", () => {
       });
       expect(r.code).toBe(0);
       expect(maxInLog(w)).toBe(1);
-    });
+    }, 20_000);
 
     test("fifo style names the fifo in MAKEFLAGS (and drives make >= 4.4)", async () => {
       const w = setup();

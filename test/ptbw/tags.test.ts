@@ -34,7 +34,7 @@ describe("parseTags", () => {
 
   test("the final newline is optional", () => {
     expect(parseText("a\nb")).toEqual(parseText("a\nb\n"));
-    expect(parseText("a\nb").lines).toBe(2);
+    expect(parseText("a\nb")).toMatchObject({ lines: 2 });
   });
 
   test("an empty line is an empty token and nothing is trimmed", () => {
