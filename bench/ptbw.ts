@@ -22,9 +22,13 @@
  *    a 100-token pool (nobody waits), so the ratio isolates the cost of
  *    queueing; plain `true` ×100 concurrent shows the bare spawn cost.
  *
- * Usage (after `npm run build`): bun bench/ptbw.ts
- * Every process, socket and file it creates lives in one temp directory and
- * is removed at the end, also on error or interrupt.
+ * Usage (after `npm run build`): bun bench/ptbw.ts. Takes about 25 s.
+ * Other load on the machine shows up in both sides of a ratio, but the
+ * absolute numbers need a quiet machine.
+ *
+ * Every socket and file it creates lives in one temp directory (the
+ * managers' TMPDIR too), removed at the end; every process it starts is
+ * stopped, also on error, SIGINT, SIGTERM or SIGHUP.
  *
  * @module
  */
@@ -40,15 +44,24 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PTBW = join(ROOT, "dist", "ptbw");
 const FLOCK = "/usr/bin/flock";
 
-/** How long each round-trip loop is measured, after its warm-up. */
-const LOOP_MS = 2000;
-const WARM_MS = 500;
+/**
+ * Part 1 measures each cell for SLICES × SLICE_MS, in slices that alternate
+ * between ptbw and the baseline, so a burst of load from other processes on
+ * the machine hits both sides alike instead of skewing one. Each slice
+ * first runs SLICE_WARM_MS unmeasured (new connections settling); the very
+ * first loop against each server runs FIRST_WARM_MS (JIT warm-up).
+ */
+const SLICES = 4;
+const SLICE_MS = 500;
+const SLICE_WARM_MS = 100;
+const FIRST_WARM_MS = 500;
 /** Sequential runs per command in part 2, after WARM_RUNS unmeasured ones. */
 const RUNS = 50;
 const WARM_RUNS = 5;
-/** Part 3: concurrent clients and the contended pool size. */
+/** Part 3: concurrent clients, the contended pool size, and rounds (alternating, summed). */
 const CLIENTS = 100;
 const TOKENS = 4;
+const ROUNDS = 2;
 
 /**
  * Fake pids for raw connections. The manager does not verify pids, but it
@@ -63,8 +76,9 @@ const FAKE_PID = 2_000_000_000;
 /**
  * The baseline for part 1: answers every command byte (anything but a digit
  * or newline, which ptbw also treats as prefix or silent sync) with "0\n",
- * the size of ptbw's replies to `1G` and `F`; `.` closes, as in ptbw. Exits on SIGTERM, or when the
- * bench that started it goes away (its stdin, a pipe from the bench, ends).
+ * the size of ptbw's replies to `1G` and `F`; `.` closes, as in ptbw.
+ * Exits on SIGTERM, or when the bench that started it goes away (its stdin,
+ * a pipe from the bench, ends), so it cannot outlive a killed bench.
  */
 function serveBaseline(path: string): void {
   const REPLY = Buffer.from("0\n");
@@ -177,24 +191,35 @@ async function waitForSocket(path: string, child: ChildProcess): Promise<void> {
 // ---------------------------------------------------------------------------
 // Part 1: request/reply round trips over raw connections.
 
+/** Completed cycles and the measured time, to be summed over slices. */
+interface Slice {
+  cycles: number;
+  ms: number;
+}
+
 /**
  * Drive `connections` raw connections to `path` in the `1G`/`F` loop for
- * WARM_MS unmeasured, then LOOP_MS measured. Returns completed cycles
- * (two round trips each) per second of the measured window.
+ * `warmMs` unmeasured, then `measureMs` measured; returns the cycles (two
+ * round trips each) completed in the measured window.
  *
  * Callback-driven rather than promise-per-reply to keep the client's own
  * cost low, so the server, not this loop, is what saturates.
  */
-async function cycleRate(path: string, connections: number, firstPid: number): Promise<number> {
+async function cycleSlice(path: string, connections: number, firstPid: number, warmMs: number, measureMs: number): Promise<Slice> {
   const sockets = await Promise.all(Array.from({ length: connections }, () => connect(path)));
   let cycles = 0;
   let stopping = false;
+  // Any connection failing (say, the server died) fails the slice at once,
+  // through this one promise, rather than as an unhandled rejection later.
+  let fail: (err: Error) => void = () => {};
+  const failure = new Promise<never>((_, reject) => (fail = reject));
+  failure.catch(() => {});
   const loops = sockets.map((socket, i) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<void>((resolve) => {
       let pending = "";
       let freeing = false;
-      socket.on("error", reject);
-      socket.on("close", () => (stopping ? resolve() : reject(new Error("server closed the connection"))));
+      socket.on("error", fail);
+      socket.on("close", () => (stopping ? resolve() : fail(new Error(`${path}: server closed the connection`))));
       socket.on("data", (chunk: Buffer) => {
         // One request is outstanding per connection, so this is normally one
         // whole line; buffering only guards against a split reply.
@@ -202,7 +227,7 @@ async function cycleRate(path: string, connections: number, firstPid: number): P
         for (let at = pending.indexOf("\n"); at >= 0; at = pending.indexOf("\n")) {
           const line = pending.slice(0, at);
           pending = pending.slice(at + 1);
-          if (line.startsWith("-")) return reject(new Error(`refused: ${line} after ${freeing ? "F" : "1G"}`));
+          if (line.startsWith("-")) return fail(new Error(`${path}: refused: ${line} after ${freeing ? "F" : "1G"}`));
           if (freeing) cycles++;
           if (freeing && stopping) {
             socket.removeAllListeners("data");
@@ -215,15 +240,34 @@ async function cycleRate(path: string, connections: number, firstPid: number): P
       socket.write(`${firstPid + i}\n1G`);
     })
   );
-  await sleep(WARM_MS);
+  await Promise.race([sleep(warmMs), failure]);
   const c0 = cycles;
   const t0 = performance.now();
-  await sleep(LOOP_MS);
+  await Promise.race([sleep(measureMs), failure]);
   const c1 = cycles;
   const t1 = performance.now();
   stopping = true;
-  await Promise.all(loops);
-  return (c1 - c0) / ((t1 - t0) / 1000);
+  await Promise.race([Promise.all(loops), failure]);
+  return { cycles: c1 - c0, ms: t1 - t0 };
+}
+
+/**
+ * Cycles per second for each server in `paths`, K connections each,
+ * measured in alternating slices (see SLICES). Every slice uses fresh pids
+ * from `pids`, so no connection inherits another's tokens or credit.
+ */
+async function cycleRates(paths: string[], connections: number, pids: { next: number }, firstLoop: boolean): Promise<number[]> {
+  const sums = paths.map(() => ({ cycles: 0, ms: 0 }));
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const [i, path] of paths.entries()) {
+      const warm = firstLoop && slice === 0 ? FIRST_WARM_MS : SLICE_WARM_MS;
+      const got = await cycleSlice(path, connections, pids.next, warm, SLICE_MS);
+      pids.next += connections;
+      sums[i]!.cycles += got.cycles;
+      sums[i]!.ms += got.ms;
+    }
+  }
+  return sums.map((s) => s.cycles / (s.ms / 1000));
 }
 
 // ---------------------------------------------------------------------------
@@ -301,10 +345,10 @@ async function main(): Promise<void> {
   workDir = mkdtempSync(join(tmpdir(), "ptbw-bench-"));
   const dir = workDir;
   const env = cleanEnv(dir);
-  const version = spawnSync(PTBW, ["-V"], { env, encoding: "utf8" }).stdout.split("\n")[0];
-  console.log(`ptbw bench: ${version} | bun ${process.versions.bun ?? "?"} | ${process.platform} ${process.arch}, ${cpus().length} CPUs\n`);
+  const version = spawnSync(PTBW, ["-V"], { env, encoding: "utf8" }).stdout.split("\n")[0]?.replace(/^ptbw: /, "");
+  console.log(`bench/ptbw.ts: ${version} | bun ${process.versions.bun ?? "?"} | ${process.platform} ${process.arch}, ${cpus().length} CPUs\n`);
 
-  // Part 1. Baseline and ptbw alternate per K so both see the same machine state.
+  // Part 1.
   const sock8 = join(dir, "m8.sock");
   const manager8 = startDaemon([PTBW, "-m", "-J", "8", "-N", sock8, ":"], env);
   const baseSock = join(dir, "base.sock");
@@ -312,16 +356,14 @@ async function main(): Promise<void> {
   await Promise.all([waitForSocket(sock8, manager8), waitForSocket(baseSock, baseline)]);
   const loopRows = [["K conns", "ptbw cycles/s", "baseline pairs/s", "ptbw/baseline"]];
   const loopRatios: number[] = [];
-  let pid = FAKE_PID;
+  const pids = { next: FAKE_PID };
   for (const k of [1, 8]) {
-    const base = await cycleRate(baseSock, k, pid);
-    const ptbw = await cycleRate(sock8, k, (pid += k));
-    pid += k;
+    const [base, ptbw] = (await cycleRates([baseSock, sock8], k, pids, k === 1)) as [number, number];
     loopRatios.push(ptbw / base);
     loopRows.push([String(k), fmt(ptbw), fmt(base), ratio(ptbw / base)]);
   }
   await stopDaemon(baseline);
-  console.log(`1. manager round trips: 1G + F per cycle, ${LOOP_MS / 1000} s per cell, ptbw -m -J 8 vs bare Bun echo server`);
+  console.log(`1. manager round trips: 1G + F per cycle, ${(SLICES * SLICE_MS) / 1000} s per cell, ptbw -m -J 8 vs bare Bun echo server`);
   table(loopRows);
 
   // Part 2.
@@ -350,13 +392,18 @@ async function main(): Promise<void> {
   await Promise.all([waitForSocket(sock4, manager4), waitForSocket(sockWide, managerWide)]);
   const client = (sock: string) => [PTBW, "-t", sock, "-R1", "true"];
   for (const sock of [sockWide, sock4]) await concurrentMs(client(sock), 10, env);
-  const wideMs = await concurrentMs(client(sockWide), CLIENTS, env);
-  const contendedMs = await concurrentMs(client(sock4), CLIENTS, env);
-  const trueMs = await concurrentMs(["true"], CLIENTS, env);
+  let wideMs = 0;
+  let contendedMs = 0;
+  let trueMs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    wideMs += (await concurrentMs(client(sockWide), CLIENTS, env)) / ROUNDS;
+    contendedMs += (await concurrentMs(client(sock4), CLIENTS, env)) / ROUNDS;
+    trueMs += (await concurrentMs(["true"], CLIENTS, env)) / ROUNDS;
+  }
   await Promise.all([stopDaemon(manager4), stopDaemon(managerWide)]);
-  console.log(`\n3. contention: ${CLIENTS} concurrent clients, each ptbw -t SOCK -R1 true`);
+  console.log(`\n3. contention: ${CLIENTS} concurrent clients, each ptbw -t SOCK -R1 true (mean of ${ROUNDS} rounds)`);
   table([
-    ["pool", "wall ms", "clients/s", "vs 100-token pool"],
+    ["pool", "wall ms", "clients/s", `vs ${CLIENTS}-token pool`],
     [`${CLIENTS} tokens (baseline)`, fmt(wideMs), fmt(CLIENTS / (wideMs / 1000)), ratio(1)],
     [`${TOKENS} tokens`, fmt(contendedMs), fmt(CLIENTS / (contendedMs / 1000)), ratio(contendedMs / wideMs)],
     [`plain true ×${CLIENTS}`, fmt(trueMs), fmt(CLIENTS / (trueMs / 1000)), ratio(trueMs / wideMs)],

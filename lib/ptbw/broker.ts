@@ -62,6 +62,8 @@ interface Session extends Waiter {
   pid: number;
   /** Its `G` is queued. */
   blocked: boolean;
+  /** We told the adapter to stop reading it (while blocked). */
+  paused: boolean;
   /** Its replies are backed up. */
   stalled: boolean;
 }
@@ -130,6 +132,7 @@ export class Broker {
       want: 0,
       credit: 0,
       blocked: false,
+      paused: false,
       stalled: false,
     });
   }
@@ -313,7 +316,13 @@ export class Broker {
     this.#queue.enqueue(s, want);
     s.stream.n = want;
     s.blocked = true;
-    this.#out.reading(s.id, false);
+    // With -R1 most grants pass through the queue and out again at once:
+    // stop reading the connection only if it really has to wait.
+    this.#drain();
+    if (s.blocked) {
+      s.paused = true;
+      this.#out.reading(s.id, false);
+    }
   }
 
   /** `Y`: grant now or answer `-Busy`; never queues. */
@@ -339,7 +348,10 @@ export class Broker {
       if (!w) return;
       this.#grant(w, w.want);
       w.blocked = false;
-      this.#out.reading(w.id, true);
+      if (w.paused) {
+        w.paused = false;
+        this.#out.reading(w.id, true);
+      }
       this.#runnable.add(w);
     }
   }
