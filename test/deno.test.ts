@@ -4,8 +4,7 @@
  * through one real exchange.
  */
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { DENO, ROOT, run, sh } from "./helpers/process.ts";
+import { DENO, programArgv, ROOT, run, sh } from "./helpers/process.ts";
 import { world } from "./ptbw/world.ts";
 
 test("deno check passes over cmd/ and lib/", async () => {
@@ -17,7 +16,7 @@ test("deno check passes over cmd/ and lib/", async () => {
 describe("smoke tests under Deno", () => {
   test("ptbw: a Deno manager grants tokens to a Deno client, and prints its tableau", async () => {
     const w = world();
-    const ptbw = `"${DENO}" run -A "${join(ROOT, "cmd", "ptbw.ts")}"`;
+    const ptbw = programArgv("ptbw", "deno").map((word) => `"${word}"`).join(" ");
     const r = await sh(`${ptbw} -m -J2 -R2 sh -c '${ptbw} -AR2 echo got; ${ptbw} | head -2'`, {
       env: w.env,
       timeout: 60_000,

@@ -23,6 +23,22 @@ export function binary(prog: string): string {
   return path;
 }
 
+/**
+ * The argv prefix that runs `prog`: the compiled binary (default), or its
+ * source under Bun or Deno.
+ *
+ * @example
+ * ```ts
+ * await run([...programArgv("ptbw", "deno"), "-V"]);
+ * ```
+ */
+export function programArgv(prog: string, via: "binary" | "bun" | "deno" = "binary"): string[] {
+  const source = join(ROOT, "cmd", `${prog}.ts`);
+  if (via === "bun") return [BUN, source];
+  if (via === "deno") return [DENO, "run", "-A", source];
+  return [binary(prog)];
+}
+
 /** How a finished process ended. */
 export interface Finished {
   code: number | null;
