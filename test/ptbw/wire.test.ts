@@ -133,6 +133,9 @@ describe("the whole command table", () => {
     await new Promise((r) => setTimeout(r, 200));
     const a = await Raw.open(S, 55555);
     const b = await Raw.open(S, 66666);
+    // A round trip each: the manager has accepted both connections.
+    expect(await a.ask("S")).toBe("2,4\n");
+    expect(await b.ask("S")).toBe("2,4\n");
     expect(await a.ask("Q")).toBe("2\n");
     expect(await a.ask("M")).toBe("-No\n"); // after Q the leader is gone
     a.send(".");
