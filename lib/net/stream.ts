@@ -9,8 +9,16 @@
  */
 import type { Server, Socket } from "node:net";
 
-/** Queued output above which a connection counts as backed up. */
+/** Queued output above which a connection counts as backed up (default). */
 const HIGH_WATER = 64 * 1024;
+
+/** Tuning for {@link serveStreams}. */
+export interface StreamOptions {
+  /** Queued reply bytes above which `write` says stop (default 64 KiB). */
+  highWater?: number;
+  /** Connection numbering, when several servers share one core. */
+  nextId?: () => number;
+}
 
 /** One accepted connection, as a protocol core drives it. */
 export interface StreamConnection {
@@ -54,11 +62,17 @@ export interface StreamHandlers {
  * });
  * ```
  */
-export function serveStreams(server: Server, handlers: StreamHandlers): Map<number, StreamConnection> {
+export function serveStreams(
+  server: Server,
+  handlers: StreamHandlers,
+  options: StreamOptions = {},
+): Map<number, StreamConnection> {
   const live = new Map<number, StreamConnection>();
-  let nextId = 1;
+  let counter = 0;
+  const nextId = options.nextId ?? (() => ++counter);
+  const highWater = options.highWater ?? HIGH_WATER;
   server.on("connection", (socket: Socket) => {
-    const id = nextId++;
+    const id = nextId();
     let wanted = true;
     let backedUp = false;
     let gone = false;
@@ -100,7 +114,7 @@ export function serveStreams(server: Server, handlers: StreamHandlers): Map<numb
           flushQueued = true;
           queueMicrotask(flush);
         }
-        const ok = pendingBytes + socket.writableLength < HIGH_WATER;
+        const ok = pendingBytes + socket.writableLength < highWater;
         if (!ok) owesWritable = true;
         return ok;
       },

@@ -1,0 +1,204 @@
+/**
+ * pzog's command line (§3.3) and the configuration it resolves to.
+ * Pure: the caller passes the parsed arguments, the host name and the
+ * ring file's text.
+ *
+ * @module
+ */
+import type { ArgsDef } from "citty";
+import { numberOption, UsageError } from "../cli.ts";
+import type { Mode } from "./codec.ts";
+import { defaultRing, parseRingFile, parseRingList, type Ring, RingError } from "./ring.ts";
+
+/** When writes reach the disk (§5.4). */
+export type FsyncPolicy = "always" | "interval" | "never";
+
+/** The product version `-V` prints. */
+export const PZOG_VERSION = "0.3.0";
+export const CLIENT_PORT = 55551;
+export const PEER_PORT = 55552;
+
+/** A configuration error: exit 78 (EX_CONFIG). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Options shared by pzog and psprog for choosing the ring. */
+export const RING_ARGS = {
+  ring: { type: "string", valueHint: "LIST", description: "the ring inline: name=host[:port],… (five members, in ring order)" },
+  "ring-file": { type: "string", valueHint: "PATH", description: "the ring from a file: lines `name host[:port] [clientport]`" },
+  testing: { type: "boolean", alias: ["T"], description: "the built-in ring on 127.0.0.1..127.0.0.5" },
+} as const satisfies ArgsDef;
+
+/** pzog's options. */
+export const PZOG_ARGS = {
+  name: { type: "string", valueHint: "NAME", description: "own ring member (default: the host name up to the first dot)" },
+  ...RING_ARGS,
+  port: { type: "string", alias: ["p", "client-port"], valueHint: "N", description: "client port", default: String(CLIENT_PORT) },
+  "peer-port": { type: "string", valueHint: "N", description: "peer port for ring entries without one", default: String(PEER_PORT) },
+  bind: { type: "string", valueHint: "ADDR", description: "address both listeners bind (default: own member's address)" },
+  "log-dir": { type: "string", valueHint: "DIR", description: "where access.log and error.log live", default: "logs" },
+  "spool-dir": { type: "string", valueHint: "DIR", description: "peer queues, epoch, seen journal, pzog.pid", default: "spool" },
+  utc: { type: "boolean", description: "UTC timestamps (same 19-character format)" },
+  protocol: { type: "string", valueHint: "V", description: "0.2.2: the strict 2012 bytes; 0.3: ids, durable resend, dedup, bypass", default: "0.3" },
+  keepalive: { type: "string", valueHint: "SECS", description: "idle time before an outbound link says keepalive", default: "300" },
+  "ack-timeout": { type: "string", valueHint: "SECS", description: "wait for ok/ack before a link is declared down", default: "30" },
+  "connect-timeout": { type: "string", valueHint: "SECS", description: "per dial", default: "10" },
+  "redial-max": { type: "string", valueHint: "SECS", description: "redial backoff cap", default: "60" },
+  window: { type: "string", valueHint: "N", description: "unacknowledged lines in flight per outbound link", default: "128" },
+  fsync: { type: "string", valueHint: "always|interval|never", description: "when logs and spools reach the disk", default: "interval" },
+  "fsync-interval": { type: "string", valueHint: "SECS", description: "period for --fsync interval", default: "1" },
+  "spool-max": { type: "string", valueHint: "MB", description: "spool cap per peer", default: "256" },
+  "seen-max": { type: "string", valueHint: "N", description: "sparse dedup entries (0.3)", default: "100000" },
+  "max-clients": { type: "string", valueHint: "N", description: "concurrent client connections", default: "256" },
+  "client-idle": { type: "string", valueHint: "SECS", description: "idle client connections are closed", default: "600" },
+  "drain-timeout": { type: "string", valueHint: "SECS", description: "how long SIGTERM waits for peer queues to drain", default: "10" },
+  trace: { type: "string", valueHint: "PATH", description: "(benchmarks) append `<µs> <content>` per logged line" },
+  justShow: { type: "boolean", alias: ["j"], description: "print the configuration and exit" },
+  verbose: { type: "boolean", alias: ["v"], description: "diagnostics on stderr" },
+  showVersion: { type: "boolean", alias: ["V"], description: `print "pzog ${PZOG_VERSION}" and exit` },
+  help: { type: "boolean", alias: ["h"], description: "print this help and exit" },
+  t: { type: "boolean", description: "legacy, accepted, no effect" },
+  e: { type: "boolean", description: "legacy, accepted, no effect" },
+} as const satisfies ArgsDef;
+
+/** Everything the daemon needs, resolved and checked. */
+export interface DaemonConfig {
+  name: string;
+  self: number;
+  ring: Ring;
+  mode: Mode;
+  clientPort: number;
+  bind: string | undefined;
+  logDir: string;
+  spoolDir: string;
+  utc: boolean;
+  keepaliveMs: number;
+  ackTimeoutMs: number;
+  connectTimeoutMs: number;
+  redialMaxMs: number;
+  window: number;
+  fsync: FsyncPolicy;
+  fsyncIntervalMs: number;
+  spoolMaxBytes: number;
+  seenMax: number;
+  maxClients: number;
+  clientIdleMs: number;
+  drainTimeoutMs: number;
+  trace: string | undefined;
+  verbose: boolean;
+}
+
+/** Parsed options, as citty returns them. */
+type Args = Readonly<Record<string, unknown>>;
+
+const PORT = { min: 1, max: 65535 };
+const seconds = (option: string, text: unknown, min = 0) =>
+  Math.round(numberOption(option, text as string, { min, max: 86400 * 365, fraction: true }) * 1000);
+
+/**
+ * The ring the options choose: `--ring`, else `--ring-file` (its text read
+ * by the caller), else the built-in one. Throws ConfigError.
+ *
+ * @example
+ * ```ts
+ * chooseRing({ testing: true }, undefined, 55552)[2]; // { name: "lg", host: "127.0.0.3", … }
+ * ```
+ */
+export function chooseRing(args: Args, ringFileText: string | undefined, peerPort: number): Ring {
+  try {
+    if (typeof args.ring === "string") return parseRingList(args.ring, peerPort);
+    if (ringFileText !== undefined) return parseRingFile(ringFileText, peerPort);
+    return defaultRing(args.testing === true, peerPort);
+  } catch (err) {
+    if (err instanceof RingError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Resolve pzog's parsed options. Throws UsageError (exit 64) for a bad
+ * value and ConfigError (exit 78) for a bad ring or an unknown own name.
+ *
+ * @example
+ * ```ts
+ * daemonConfig({ testing: true, name: "lg" }, "myhost", undefined).self; // 2
+ * ```
+ */
+export function daemonConfig(args: Args, hostname: string, ringFileText: string | undefined): DaemonConfig {
+  const peerPort = numberOption("--peer-port", args["peer-port"] as string, PORT);
+  const clientPort = numberOption("--port", args.port as string, PORT);
+  const mode = args.protocol;
+  if (mode !== "0.2.2" && mode !== "0.3") throw new UsageError(`--protocol: bad value "${mode}" (0.2.2 or 0.3)`);
+  const fsync = args.fsync;
+  if (fsync !== "always" && fsync !== "interval" && fsync !== "never") {
+    throw new UsageError(`--fsync: bad value "${fsync}" (always, interval or never)`);
+  }
+  const ring = chooseRing(args, ringFileText, peerPort);
+  const name = typeof args.name === "string" ? args.name : hostname.split(".")[0]!;
+  const self = ring.findIndex((m) => m.name === name);
+  if (self < 0) throw new ConfigError(`name "${name}" is not in the ring (${ring.map((m) => m.name).join(", ")})`);
+  return {
+    name,
+    self,
+    ring,
+    mode,
+    clientPort: ring[self]!.clientPort ?? clientPort,
+    bind: typeof args.bind === "string" ? args.bind : undefined,
+    logDir: String(args["log-dir"]),
+    spoolDir: String(args["spool-dir"]),
+    utc: args.utc === true,
+    keepaliveMs: seconds("--keepalive", args.keepalive, 0.001),
+    ackTimeoutMs: seconds("--ack-timeout", args["ack-timeout"], 0.001),
+    connectTimeoutMs: seconds("--connect-timeout", args["connect-timeout"], 0.001),
+    redialMaxMs: seconds("--redial-max", args["redial-max"], 1),
+    window: numberOption("--window", args.window as string, { min: 1, max: 65536 }),
+    fsync,
+    fsyncIntervalMs: seconds("--fsync-interval", args["fsync-interval"], 0.001),
+    spoolMaxBytes: numberOption("--spool-max", args["spool-max"] as string, { min: 0.001, max: 1 << 20, fraction: true }) * (1 << 20),
+    seenMax: numberOption("--seen-max", args["seen-max"] as string, { min: 1, max: 1e8 }),
+    maxClients: numberOption("--max-clients", args["max-clients"] as string, { min: 1, max: 1e6 }),
+    clientIdleMs: seconds("--client-idle", args["client-idle"], 0.001),
+    drainTimeoutMs: seconds("--drain-timeout", args["drain-timeout"]),
+    trace: typeof args.trace === "string" ? args.trace : undefined,
+    verbose: args.verbose === true,
+  };
+}
+
+/**
+ * The `-j` report: the resolved configuration, one `key value` per line.
+ *
+ * @example
+ * ```ts
+ * showConfig(cfg).split("\n")[0]; // "name lg"
+ * ```
+ */
+export function showConfig(c: DaemonConfig): string {
+  const ring = c.ring.map((m) => `  ${m.index} ${m.name} ${m.host}:${m.peerPort}${m.clientPort ? ` client=${m.clientPort}` : ""}`);
+  return [
+    `name ${c.name}`,
+    `index ${c.self}`,
+    `protocol ${c.mode}`,
+    `client-port ${c.clientPort}`,
+    `bind ${c.bind ?? c.ring[c.self]!.host}`,
+    `log-dir ${c.logDir}`,
+    `spool-dir ${c.spoolDir}`,
+    `timestamps ${c.utc ? "utc" : "local"}`,
+    `keepalive ${c.keepaliveMs / 1000}`,
+    `ack-timeout ${c.ackTimeoutMs / 1000}`,
+    `connect-timeout ${c.connectTimeoutMs / 1000}`,
+    `redial-max ${c.redialMaxMs / 1000}`,
+    `window ${c.window}`,
+    `fsync ${c.fsync}${c.fsync === "interval" ? ` ${c.fsyncIntervalMs / 1000}` : ""}`,
+    `spool-max ${c.spoolMaxBytes / (1 << 20)}`,
+    `seen-max ${c.seenMax}`,
+    `max-clients ${c.maxClients}`,
+    `client-idle ${c.clientIdleMs / 1000}`,
+    `drain-timeout ${c.drainTimeoutMs / 1000}`,
+    "ring",
+    ...ring,
+  ].join("\n") + "\n";
+}

@@ -1,0 +1,186 @@
+/**
+ * psprog, the ring's load client (§7): sends lines to ring members, one
+ * connection per member reused, waits for each `ok`, logs every outcome.
+ *
+ * @module
+ */
+import type { Socket } from "node:net";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describeError } from "../../errno.ts";
+import { EX, Fatal } from "../../exit.ts";
+import { SocketReader } from "../../net/reader.ts";
+import { dialTcp } from "../../net/tcp.ts";
+import { AppendFile } from "../../runtime/append-file.ts";
+import { onSignals } from "../../runtime/signals.ts";
+import { printOut } from "../../runtime/stdio.ts";
+import { encodeClientLine, KEEPALIVE, QUIT } from "../codec.ts";
+import { logTimestamp } from "../escape.ts";
+import { type Strategy, TargetPicker } from "../targets.ts";
+
+/** One place psprog can send to. */
+export interface Target {
+  /** Member name (or the host, for a host outside the ring). */
+  label: string;
+  host: string;
+  port: number;
+}
+
+/** psprog's resolved options. */
+export interface PsprogConfig {
+  targets: Target[];
+  strategy: Strategy;
+  intervalMs: number;
+  /** Messages to send; -1 for ever. */
+  count: number;
+  /** Fixed content, or a generator of random content. */
+  content: () => string;
+  timeoutMs: number;
+  logDir: string;
+  utc: boolean;
+  /** Echo log lines on stdout. */
+  verbose: boolean;
+  random: () => number;
+}
+
+/** Outcome of one message. */
+export type Result = "ok" | "noack" | "down";
+
+const KEEPALIVE_IDLE_MS = 300_000;
+const QUIT_WAIT_MS = 5000;
+const LF = 0x0a;
+
+/** A reused connection to one member. */
+class MemberConnection {
+  readonly #socket: Socket;
+  readonly #reader: SocketReader;
+  lastUsed = Date.now();
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    this.#reader = new SocketReader(socket);
+  }
+
+  static open(target: Target, timeoutMs: number): Promise<MemberConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = dialTcp(target.host, target.port);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error("connect timeout"));
+      }, timeoutMs);
+      socket.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.setNoDelay(true);
+        socket.on("error", () => {});
+        resolve(new MemberConnection(socket));
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return !this.#socket.destroyed && !this.#reader.ended;
+  }
+
+  /** Send a line and wait for the expected reply within `timeoutMs`. */
+  async request(bytes: Uint8Array, expect: "ok" | "ack", timeoutMs: number): Promise<boolean> {
+    this.lastUsed = Date.now();
+    this.#socket.write(bytes);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expiry = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+    const line = await Promise.race([this.#reader.until(LF, 512), expiry]);
+    clearTimeout(timer);
+    return line !== null && new TextDecoder().decode(line) === `${expect}\r`;
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Run psprog; resolves to the exit status (0 if every message got `ok`, 75
+ * if any did not).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runPsprog(cfg);
+ * ```
+ */
+export async function runPsprog(cfg: PsprogConfig): Promise<number> {
+  try {
+    mkdirSync(cfg.logDir, { recursive: true });
+  } catch (err) {
+    throw new Fatal(`cannot create log directory ${cfg.logDir}: ${describeError(err)}`, EX.CANTCREAT);
+  }
+  const log = new AppendFile(join(cfg.logDir, "psprog.log"));
+  const picker = new TargetPicker(cfg.strategy, cfg.targets.length, cfg.random);
+  const connections = new Map<number, MemberConnection>();
+  let stopping = false;
+  const off = onSignals({ shutdown: () => (stopping = true) });
+  let failures = 0;
+
+  const keepalive = setInterval(() => {
+    for (const [i, c] of connections) {
+      if (Date.now() - c.lastUsed < KEEPALIVE_IDLE_MS) continue;
+      void c.request(KEEPALIVE, "ack", cfg.timeoutMs).then((ok) => {
+        if (!ok) {
+          c.close();
+          connections.delete(i);
+        }
+      });
+    }
+  }, 10_000);
+  keepalive.unref();
+
+  const connect = async (i: number): Promise<MemberConnection | undefined> => {
+    const existing = connections.get(i);
+    if (existing?.alive) return existing;
+    connections.delete(i);
+    try {
+      const c = await MemberConnection.open(cfg.targets[i]!, cfg.timeoutMs);
+      connections.set(i, c);
+      return c;
+    } catch {
+      return undefined;
+    }
+  };
+
+  for (let sent = 0; (cfg.count < 0 || sent < cfg.count) && !stopping; sent++) {
+    if (sent > 0 && cfg.intervalMs > 0) await sleep(cfg.intervalMs);
+    const content = cfg.content();
+    let result: Result = "down";
+    let label = cfg.targets[0]!.label;
+    for (const i of picker.next()) {
+      label = cfg.targets[i]!.label;
+      const c = await connect(i);
+      if (!c) continue;
+      // Written but unanswered is not resent: another entry node would log it again.
+      result = (await c.request(encodeClientLine(content), "ok", cfg.timeoutMs)) ? "ok" : "noack";
+      if (result === "noack") {
+        c.close();
+        connections.delete(i);
+      }
+      break;
+    }
+    if (result !== "ok") failures++;
+    const line = `${logTimestamp(Date.now(), cfg.utc)} ${label} ${result} ${content}\n`;
+    log.append(line);
+    log.flush();
+    if (cfg.verbose) printOut(line);
+  }
+
+  clearInterval(keepalive);
+  await Promise.all([...connections.values()].map(async (c) => {
+    await c.request(QUIT, "ok", QUIT_WAIT_MS);
+    c.close();
+  }));
+  log.close();
+  off();
+  return failures === 0 ? EX.OK : EX.TEMPFAIL;
+}

@@ -1,0 +1,97 @@
+/**
+ * psprog's command line (§7), resolved into what the client needs. Pure:
+ * the caller reads the ring file and supplies the clock seed.
+ *
+ * @module
+ */
+import type { ArgsDef } from "citty";
+import { numberOption, UsageError } from "../cli.ts";
+import { contentMax, parseClientLine } from "./codec.ts";
+import { CLIENT_PORT, chooseRing, PEER_PORT, RING_ARGS } from "./config.ts";
+import { randomContent, seededRandom } from "./content.ts";
+import type { PsprogConfig, Target } from "./io/psprog.ts";
+import type { Strategy } from "./targets.ts";
+
+/** The product version psprog reports. */
+export const PSPROG_VERSION = "0.3.0";
+
+/** psprog's options. */
+export const PSPROG_ARGS = {
+  roundRobin: { type: "boolean", alias: ["r"], description: "send to the members in ring order, from index 0" },
+  specificHost: { type: "string", alias: ["s"], valueHint: "HOST", description: "always send to HOST (member name, host name or IP)" },
+  testing: { type: "boolean", alias: ["T"], description: "the same as -s 127.0.0.1" },
+  interval: { type: "string", alias: ["i"], valueHint: "SECS", description: "delay between sends; fractions allowed; 0 = back to back", default: "10" },
+  msgCount: { type: "string", alias: ["n"], valueHint: "N", description: "messages to send; -1 for ever", default: "-1" },
+  message: { type: "string", alias: ["m"], valueHint: "TEXT", description: "fixed content (default: random printable text, 32..60 octets)" },
+  port: { type: "string", alias: ["p"], valueHint: "N", description: "client port (a ring-file client-port field overrides it)", default: String(CLIENT_PORT) },
+  ring: RING_ARGS.ring,
+  "ring-file": RING_ARGS["ring-file"],
+  timeout: { type: "string", valueHint: "SECS", description: "wait this long for each ok", default: "30" },
+  seed: { type: "string", valueHint: "N", description: "seed for reproducible random content (default: the clock)" },
+  "log-dir": { type: "string", valueHint: "DIR", description: "where psprog.log goes", default: "logs" },
+  utc: { type: "boolean", description: "UTC timestamps in psprog.log" },
+  justShow: { type: "boolean", alias: ["j"], description: "print the configuration and exit" },
+  verbose: { type: "boolean", alias: ["v"], description: "also echo each log line on stdout" },
+  showVersion: { type: "boolean", alias: ["V"], description: `print "psprog ${PSPROG_VERSION}" and exit` },
+  help: { type: "boolean", alias: ["h"], description: "print this help and exit" },
+} as const satisfies ArgsDef;
+
+/** Parsed options, as citty returns them. */
+type Args = Readonly<Record<string, unknown>>;
+
+/**
+ * Resolve psprog's options. Throws UsageError (64) or ConfigError (78).
+ * `warn` receives non-fatal complaints (a fixed message over 60 octets).
+ *
+ * @example
+ * ```ts
+ * psprogConfig({ testing: true, msgCount: "10", interval: "0" }, undefined, Date.now(), console.warn).targets;
+ * // [{ label: "127.0.0.1", host: "127.0.0.1", port: 55551 }]
+ * ```
+ */
+export function psprogConfig(
+  args: Args,
+  ringFileText: string | undefined,
+  seed: number,
+  warn: (text: string) => void,
+): PsprogConfig {
+  const chosen = [args.roundRobin === true, typeof args.specificHost === "string", args.testing === true].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError("-r, -s and -T exclude each other");
+  const port = numberOption("--port", args.port as string, { min: 1, max: 65535 });
+  const ring = chooseRing({ ring: args.ring }, ringFileText, PEER_PORT);
+  const members: Target[] = ring.map((m) => ({ label: m.name, host: m.host, port: m.clientPort ?? port }));
+  const specific = args.testing === true ? "127.0.0.1" : typeof args.specificHost === "string" ? args.specificHost : undefined;
+  let targets = members;
+  let strategy: Strategy = args.roundRobin === true ? "round-robin" : "random";
+  if (specific !== undefined) {
+    strategy = "specific";
+    const member = members.find((m) => m.label === specific) ??
+      (ringFileText !== undefined || args.ring !== undefined ? members.find((m) => m.host === specific) : undefined);
+    targets = [member ?? { label: specific, host: specific, port }];
+  }
+  const random = seededRandom(
+    args.seed === undefined ? seed : numberOption("--seed", args.seed as string, { min: 0, max: 2 ** 32 - 1 }),
+  );
+  let content = () => randomContent(random);
+  if (typeof args.message === "string") {
+    const text = args.message;
+    const frame = parseClientLine(new TextEncoder().encode(text), "0.3");
+    if ("bad" in frame || frame.kind !== "data") {
+      throw new UsageError(`-m: not valid content (printable UTF-8, 1..${contentMax("0.3")} octets, not a keyword)`);
+    }
+    if (new TextEncoder().encode(text).length > 60) warn(`-m: ${text.length}-octet message makes access.log lines over 80 columns`);
+    content = () => text;
+  }
+  return {
+    targets,
+    strategy,
+    intervalMs: Math.round(numberOption("--interval", args.interval as string, { min: 0, max: 86400, fraction: true }) * 1000),
+    count: numberOption("--msgCount", args.msgCount as string, { min: -1, max: Number.MAX_SAFE_INTEGER }),
+    content,
+    timeoutMs: Math.round(numberOption("--timeout", args.timeout as string, { min: 0.001, max: 86400, fraction: true }) * 1000),
+    logDir: String(args["log-dir"]),
+    utc: args.utc === true,
+    verbose: args.verbose === true,
+    random,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Reliable mode (0.3) under failures (§9 fault tests): a relay or leaf
+ * killed while an entry node takes 500 lines, and the entry node itself
+ * restarted mid-stream. Live nodes keep logging every line exactly once
+ * (bypass); a restarted node receives what was queued for it; at
+ * quiescence all five hold the same lines, none twice.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { TestRing } from "./testring.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let ring: TestRing | undefined;
+afterEach(async () => {
+  await ring?.stopAll();
+  ring = undefined;
+});
+
+/** psprog.log outcomes: contents by result. */
+function outcomes(r: TestRing): Record<string, string[]> {
+  const by: Record<string, string[]> = { ok: [], noack: [], down: [] };
+  for (const line of r.psprogLog()) {
+    const w = line.split(" ");
+    by[w[3]!]!.push(w.slice(4).join(" "));
+  }
+  return by;
+}
+
+function expectNoDuplicates(r: TestRing): void {
+  for (const node of r.nodes) {
+    const bodies = node.bodies();
+    expect({ node: node.name, dups: bodies.filter((b, i) => bodies[i - 1] === b) }).toEqual({ node: node.name, dups: [] });
+  }
+}
+
+const ENTRY = 2; // lg
+
+for (const [offset, role] of [[1, "relay s+1"], [2, "relay s+2"]] as const) {
+  test(`killing ${role} mid-stream: live nodes stay complete, and it catches up after restart`, async () => {
+    ring = await TestRing.start({ args: ["--ack-timeout", "2"] });
+    const victim = ring.nodes[(ENTRY + offset) % 5]!;
+    const sending = ring.psprog(["-s", ring.nodes[ENTRY]!.name, "-n", "500", "-i", "0.002"]);
+    await sleep(300);
+    await victim.stop("SIGKILL");
+    const r = await sending;
+    expect(r.code).toBe(0);
+    const sent = outcomes(ring).ok.sort();
+    expect(sent.length).toBe(500);
+    const live = ring.nodes.filter((n) => n !== victim);
+    await ring.converge(500, live);
+    for (const node of live) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+
+    await victim.start();
+    await ring.converge(500);
+    for (const node of ring.nodes) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+    expectNoDuplicates(ring);
+  }, 90_000);
+}
+
+describe("the entry node restarted mid-stream", () => {
+  test("every acknowledged line reaches all five exactly once", async () => {
+    ring = await TestRing.start({ args: ["--ack-timeout", "2", "--drain-timeout", "2"] });
+    const entry = ring.nodes[ENTRY]!;
+    const sending = ring.psprog(["-s", entry.name, "-n", "500", "-i", "0.004", "--timeout", "2"]);
+    await sleep(500);
+    const stopped = await entry.stop("SIGTERM");
+    expect(stopped.code).toBe(0);
+    await sleep(300);
+    await entry.start();
+    const r = await sending;
+    const o = outcomes(ring);
+    expect(o.ok.length + o.noack.length + o.down.length).toBe(500);
+    expect(o.ok.length).toBeGreaterThan(0);
+    expect(o.down.length + o.noack.length).toBeGreaterThan(0);
+    expect(r.code).toBe(75);
+
+    // Quiescent: every node holds the same lines; acknowledged ones exactly once.
+    const reference = () => ring!.nodes[0]!.bodies();
+    await ring.converge(o.ok.length);
+    await sleep(1000);
+    const expected = reference();
+    for (const node of ring.nodes) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: expected });
+    for (const line of o.ok) expect(expected.filter((b) => b === line).length).toBe(1);
+    for (const line of o.down) expect(expected.includes(line)).toBe(false);
+    expectNoDuplicates(ring);
+  }, 90_000);
+});
