@@ -53,9 +53,11 @@ function strictOptions(def: ArgsDef): StrictOptions {
  * args.port; // "5000"
  * ```
  */
-export function parseCommandLine<T extends ArgsDef>(argv: string[], def: T): ParsedArgs<T> {
+export function parseCommandLine<T extends ArgsDef>(raw: string[], def: T): ParsedArgs<T> {
+  const options = strictOptions(def);
+  const argv = attachNegativeValues(raw, options);
   try {
-    strictParse({ args: argv, options: strictOptions(def), allowPositionals: true, strict: true });
+    strictParse({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     // node's messages run to several sentences; the first one says it.
@@ -66,6 +68,35 @@ export function parseCommandLine<T extends ArgsDef>(argv: string[], def: T): Par
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * `-n -1` means the value -1, as users expect, but node's parser takes a
+ * word starting with `-` for an option: attach such a number to its option
+ * (`-n-1`, `--msgCount=-1`) first.
+ */
+function attachNegativeValues(argv: string[], options: StrictOptions): string[] {
+  const out: string[] = [];
+  const takesValue = (word: string) => {
+    if (word.startsWith("--")) return options[word.slice(2)]?.type === "string";
+    if (/^-[^-]$/.test(word)) return Object.values(options).some((o) => o.short === word[1] && o.type === "string");
+    return false;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\d+(\.\d+)?$/.test(next) && takesValue(word)) {
+      out.push(word.startsWith("--") ? `${word}=${next}` : `${word}${next}`);
+      i++;
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
 }
 
 /** The prose parts of a `--help` page. */

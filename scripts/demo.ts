@@ -5,8 +5,9 @@
  *
  * Usage: bun scripts/demo.ts   (after `bun scripts/build.ts`)
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -24,6 +25,9 @@ function check(ok: boolean, what: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every long-running process the demo starts, stopped at the end whatever happens. */
+const daemons: ChildProcess[] = [];
+
 /**
  * ptbw: a persistent manager with three named slots, eight parallel clients
  * that each hold one slot for a moment, the tableau while they run, and -Q.
@@ -40,6 +44,7 @@ async function ptbwDemo(work: string): Promise<void> {
   writeFileSync(log, "");
 
   const manager = spawn(ptbw, ["-m", "-t", tags, "-N", sock, ":"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  daemons.push(manager);
   const managerExit = new Promise<number | null>((resolve) => manager.on("close", (code) => resolve(code)));
   for (let i = 0; i < 100 && !existsSync(sock); i++) await sleep(20);
   check(existsSync(sock), `manager listening on ${sock}`);
@@ -83,13 +88,74 @@ async function ptbwDemo(work: string): Promise<void> {
   check(!existsSync(sock), "manager removed its socket");
 }
 
+/** A TCP port free on every address in `hosts`. */
+async function portFreeOn(hosts: string[], avoid: number[] = []): Promise<number> {
+  const free = (host: string, port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once("error", () => resolve(false));
+      s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
+    });
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 40000);
+    if (!avoid.includes(port) && (await Promise.all(hosts.map((h) => free(h, port)))).every(Boolean)) return port;
+  }
+}
+
+/**
+ * pzog: the five-node ring on 127.0.0.1..127.0.0.5 (the built-in testing
+ * ring, on two free ports), a psprog burst of 500 lines to random members,
+ * and a check that the five access.logs hold the same lines.
+ */
+async function pzogDemo(work: string): Promise<void> {
+  say("== pzog: a five-node replicating log ring on 127.0.0.1..127.0.0.5");
+  const names = ["la", "test", "lg", "sm", "g"];
+  const hosts = names.map((_, i) => `127.0.0.${i + 1}`);
+  const clientPort = await portFreeOn(hosts);
+  const peerPort = await portFreeOn(hosts, [clientPort]);
+  const ports = ["-p", String(clientPort), "--peer-port", String(peerPort)];
+  const nodes = names.map((name) => {
+    const dir = join(work, name);
+    mkdirSync(dir);
+    const proc = spawn(join(dist, "pzog"), ["-T", "--name", name, ...ports], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+    daemons.push(proc);
+    const exited = new Promise<number | null>((resolve) => proc.on("close", (code) => resolve(code)));
+    return { name, dir, proc, exited };
+  });
+  const read = (dir: string, file: string) => {
+    const path = join(dir, "logs", file);
+    return existsSync(path) ? readFileSync(path, "utf8").trimEnd().split("\n").filter(Boolean) : [];
+  };
+  for (let i = 0; i < 200 && !nodes.every((n) => read(n.dir, "error.log").filter((l) => / peer-up /.test(l)).length === 4); i++) {
+    await sleep(50);
+  }
+  check(nodes.every((n) => read(n.dir, "error.log").filter((l) => / peer-up /.test(l)).length === 4), "every node has its four peer links up");
+
+  const ring = names.map((n, i) => `${n}=${hosts[i]}:${peerPort}`).join(",");
+  const burst = spawnSync(join(dist, "psprog"), ["--ring", ring, "-p", String(clientPort), "-n", "500", "-i", "0", "--log-dir", join(work, "plog")], {
+    encoding: "utf8",
+  });
+  check(burst.status === 0, "psprog sent 500 lines to random members, every one acknowledged");
+  const bodies = (dir: string) => read(dir, "access.log").map((l) => l.slice(20)).sort().join("\n");
+  for (let i = 0; i < 100 && !nodes.every((n) => read(n.dir, "access.log").length === 500); i++) await sleep(50);
+  say(`  access.log lines: ${nodes.map((n) => `${n.name}=${read(n.dir, "access.log").length}`).join(" ")}`);
+  say(`  a line: ${read(nodes[2]!.dir, "access.log")[0]}`);
+  check(nodes.every((n) => bodies(n.dir) === bodies(nodes[0]!.dir)), "the five access.logs hold the same 500 lines");
+  check(new Set(read(nodes[0]!.dir, "access.log").map((l) => l.slice(20))).size === 500, "no line is logged twice");
+  for (const n of nodes) n.proc.kill("SIGTERM");
+  const codes = await Promise.all(nodes.map((n) => n.exited));
+  check(codes.every((c) => c === 0), "SIGTERM stopped all five nodes cleanly");
+}
+
 const work = mkdtempSync(join(tmpdir(), "unt-demo-"));
 try {
   await ptbwDemo(work);
+  await pzogDemo(work);
   say("demo: all checks passed");
 } catch (err) {
   say(`demo: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 } finally {
+  for (const d of daemons) if (d.exitCode === null && d.signalCode === null) d.kill("SIGKILL");
   rmSync(work, { recursive: true, force: true });
 }

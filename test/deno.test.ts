@@ -4,7 +4,12 @@
  * through one real exchange.
  */
 import { describe, expect, test } from "bun:test";
-import { DENO, programArgv, ROOT, run, sh } from "./helpers/process.ts";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./helpers/fs.ts";
+import { waitFor } from "./helpers/net.ts";
+import { background, DENO, programArgv, ROOT, run, sh } from "./helpers/process.ts";
+import { ip, NAMES, portFreeOn } from "./pzog/testring.ts";
 import { world } from "./ptbw/world.ts";
 
 test("deno check passes over cmd/ and lib/", async () => {
@@ -28,4 +33,27 @@ describe("smoke tests under Deno", () => {
     );
     expect(r.code).toBe(0);
   });
+
+  test("pzog and psprog: a Deno node takes three lines from a Deno psprog and logs them", async () => {
+    const dir = tempDir("deno-pzog");
+    const hosts = NAMES.map((_, i) => ip(i));
+    const clientPort = await portFreeOn(hosts);
+    const peerPort = await portFreeOn(hosts, [clientPort]);
+    const ring = join(dir, "ring");
+    writeFileSync(ring, NAMES.map((n, i) => `${n} ${ip(i)}:${peerPort}\n`).join(""));
+    const node = background(
+      [...programArgv("pzog", "deno"), "--name", "la", "--ring-file", ring, "-p", String(clientPort), "--log-dir", "logs", "--spool-dir", "spool"],
+      { cwd: dir },
+    );
+    const errorLog = join(dir, "logs", "error.log");
+    await waitFor("the node to start", () => existsSync(errorLog) && readFileSync(errorLog, "utf8").includes(" start la "), 30_000);
+    const r = await run(
+      [...programArgv("psprog", "deno"), "--ring-file", ring, "-p", String(clientPort), "-s", "la", "-n", "3", "-i", "0", "-m", "from deno", "--log-dir", join(dir, "plog")],
+      { cwd: dir, timeout: 60_000 },
+    );
+    expect(r.code).toBe(0);
+    await waitFor("three lines", () => readFileSync(join(dir, "logs", "access.log"), "utf8").split("\n").filter((l) => l.endsWith(" from deno")).length === 3);
+    process.kill(node.pid, "SIGTERM");
+    expect((await node.exited).code).toBe(0);
+  }, 90_000);
 });

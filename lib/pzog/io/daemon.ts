@@ -269,10 +269,13 @@ class Daemon {
         const remote = `${ip}:${socket.remotePort}`;
         if (this.#stopping) return conn.close();
         if (port === "peer" && !this.#memberIps.has(ip)) {
-          this.#refused(ip, remote);
+          this.#refused(ip, remote, "not-a-member");
           return conn.close();
         }
-        if (port === "client" && this.#countClients() >= this.#cfg.maxClients) return conn.close();
+        if (port === "client" && this.#countClients() >= this.#cfg.maxClients) {
+          this.#refused(ip, remote, "too-many-clients");
+          return conn.close();
+        }
         this.#conns.set(conn.id, { conn, port, lastSeen: Date.now() });
         this.#node.accept(conn.id, port, remote);
         if (this.#blocked) conn.setReading(false);
@@ -296,11 +299,13 @@ class Daemon {
     return n;
   }
 
-  #refused(ip: string, remote: string): void {
+  /** A `refused` record: at most one per source address and reason per minute. */
+  #refused(ip: string, remote: string, reason: "not-a-member" | "too-many-clients"): void {
     const now = Date.now();
-    if (now - (this.#refusedAt.get(ip) ?? -Infinity) < REFUSED_REPORT_MS) return;
-    this.#refusedAt.set(ip, now);
-    this.#event(`refused ${remote} not-a-member`);
+    const key = `${ip} ${reason}`;
+    if (now - (this.#refusedAt.get(key) ?? -Infinity) < REFUSED_REPORT_MS) return;
+    this.#refusedAt.set(key, now);
+    this.#event(`refused ${remote} ${reason}`);
   }
 
   #defer(conn: number, bytes?: Uint8Array): void {
