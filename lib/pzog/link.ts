@@ -177,6 +177,8 @@ export class PeerLink {
   stop(): void {
     if (this.#state === "dialing" || this.#state === "handshake" || this.#state === "up") this.#port.close();
     if (this.#state === "up" || this.#state === "handshake") this.#queue.rewind();
+    this.#outstanding = [];
+    this.#dataInFlight = 0;
     this.#state = "idle";
   }
 

@@ -79,7 +79,8 @@ export function psprogConfig(
     if ("bad" in frame || frame.kind !== "data") {
       throw new UsageError(`-m: not valid content (printable UTF-8, 1..${contentMax("0.3")} octets, not a keyword)`);
     }
-    if (new TextEncoder().encode(text).length > 60) warn(`-m: ${text.length}-octet message makes access.log lines over 80 columns`);
+    const octets = new TextEncoder().encode(text).length;
+    if (octets > 60) warn(`-m: ${octets}-octet message makes access.log lines over 80 columns`);
     content = () => text;
   }
   return {

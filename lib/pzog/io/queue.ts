@@ -28,6 +28,8 @@ const READ_AHEAD = 1024;
 const CHUNK = 64 * 1024;
 /** A spool with more than this acknowledged is compacted at start. */
 const COMPACT_AT = 1 << 20;
+/** A fully acknowledged spool at least this long starts again from zero. */
+const RESTART_AT = 64 * 1024;
 
 interface Entry {
   offset: number;
@@ -107,7 +109,11 @@ export class PeerQueue implements LinkQueue {
     return queue;
   }
 
-  /** Copy the unacknowledged tail to a new file and rename it into place. */
+  /**
+   * Copy the unacknowledged tail to a new file and rename it into place.
+   * The cursor goes to 0 first: a crash in between resends acknowledged
+   * lines (dropped again by id) but never skips unacknowledged ones.
+   */
   static #compact(dir: string, name: string, ack: number): void {
     const path = join(dir, `${name}.q`);
     const rest = readFileSync(path).subarray(ack);
@@ -115,8 +121,8 @@ export class PeerQueue implements LinkQueue {
     const fd = openSync(`${path}.tmp`, "r");
     fsyncSync(fd);
     closeSync(fd);
+    writeCursor(dir, name, 0);
     renameSync(`${path}.tmp`, path);
-    writeFileSync(join(dir, `${name}.ack`), "0\n");
   }
 
   /** Unacknowledged lines. */
@@ -154,9 +160,13 @@ export class PeerQueue implements LinkQueue {
     this.#ack = this.#inFlight[0]?.offset ?? this.#ready[0]?.offset ?? this.#loaded;
     this.#ackDirty = true;
     // Everything delivered: start the file again instead of letting it grow.
-    if (this.#ack === this.#tail) {
+    // The cursor is stored first, so after a crash it never points past
+    // lines appended to the emptied file.
+    if (this.#ack === this.#tail && this.#tail >= RESTART_AT) {
+      writeCursor(this.#dir, this.name, 0);
       ftruncateSync(this.#fd, 0);
       this.#tail = this.#ack = this.#loaded = 0;
+      this.#ackDirty = false;
     }
   }
 
@@ -222,9 +232,7 @@ export class PeerQueue implements LinkQueue {
   /** Write the cursor file if it changed (atomic rename). */
   persistAck(): void {
     if (!this.#ackDirty) return;
-    const path = join(this.#dir, `${this.name}.ack`);
-    writeFileSync(`${path}.tmp`, `${this.#ack}\n`);
-    renameSync(`${path}.tmp`, path);
+    writeCursor(this.#dir, this.name, this.#ack);
     this.#ackDirty = false;
   }
 
@@ -250,6 +258,13 @@ export class PeerQueue implements LinkQueue {
     }
     this.#loaded = offset;
   }
+}
+
+/** Store a peer's cursor (atomic rename). */
+function writeCursor(dir: string, name: string, offset: number): void {
+  const path = join(dir, `${name}.ack`);
+  writeFileSync(`${path}.tmp`, `${offset}\n`);
+  renameSync(`${path}.tmp`, path);
 }
 
 function writeAllAt(fd: number, bytes: Uint8Array, position: number): void {
