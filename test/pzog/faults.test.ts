@@ -85,3 +85,20 @@ describe("the entry node restarted mid-stream", () => {
     expectNoDuplicates(ring);
   }, 90_000);
 });
+
+test("a small --spool-max and a long-dead node: queue-drop records, live nodes still match", async () => {
+  ring = await TestRing.start({ args: ["--spool-max", "0.01"] });
+  const victim = ring.nodes[4]!; // g
+  await victim.stop("SIGKILL");
+  const r = await ring.psprog(["-s", ring.nodes[2]!.name, "-n", "300", "-i", "0"]);
+  expect(r.code).toBe(0);
+  const sent = outcomes(ring).ok.sort();
+  const live = ring.nodes.filter((n) => n !== victim);
+  await ring.converge(300, live);
+  for (const node of live) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+  const drops = ring.nodes[2]!.errors().filter((l) => / queue-drop g count=\d+ first=\S+ last=\S+$/.test(l));
+  expect(drops.length).toBeGreaterThan(0);
+  const dropped = drops.reduce((n, l) => n + Number(/count=(\d+)/.exec(l)![1]), 0);
+  expect(dropped).toBeGreaterThan(0);
+  expect(dropped).toBeLessThan(300);
+}, 60_000);

@@ -110,8 +110,9 @@ for (const mode of ["0.2.2", "0.3"] as const) {
         await waitFor(`sm's copy of ${content}`, () => fake.data().length === before + 1);
         const got = fake.data().at(-1)!;
         expect(got.from).toBe(ip(from));
-        expect(got.line.startsWith(wrap)).toBe(true);
-        expect(got.line.endsWith(content)).toBe(true);
+        // Exactly the wrap digit (and in 0.3 the entry node's id) before the content.
+        const exact = mode === "0.2.2" ? `^${wrap}${content}$` : `^${wrap}#${entry}\\.${epochOf(entry)}\\.\\d+ ${content}$`;
+        expect(got.line).toMatch(new RegExp(exact));
         for (const i of [0, 1, 2, 4].filter((i) => i !== missing)) {
           await waitFor(`${NAMES[i]} logs ${content}`, () => ring.nodes[i]!.bodies().includes(content));
           expect(ring.nodes[i]!.bodies().filter((b) => b === content).length).toBe(1);
