@@ -49,6 +49,16 @@ export interface LinkPort {
 
 type State = "idle" | "dialing" | "handshake" | "up" | "waiting";
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 const BACKOFF_START_MS = 1000;
 const JITTER = 0.2;
 
@@ -141,14 +151,19 @@ export class PeerLink {
   /** New lines may be queued: send what the window allows. */
   pump(now: number): void {
     if (this.#state !== "up") return;
+    // Everything the window allows goes out in one write: one system call,
+    // not one per line.
+    const batch: Uint8Array[] = [];
     while (this.#dataInFlight < this.#settings.window) {
       const line = this.#queue.next();
       if (!line) break;
       this.#dataInFlight++;
       this.#outstanding.push({ kind: "data", at: now });
-      this.#lastSend = now;
-      this.#port.send(line);
+      batch.push(line);
     }
+    if (batch.length === 0) return;
+    this.#lastSend = now;
+    this.#port.send(batch.length === 1 ? batch[0]! : concat(batch));
   }
 
   /** Time passes: timeouts, keepalives, redials. */

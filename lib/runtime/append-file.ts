@@ -26,6 +26,8 @@ export class AppendFile {
   #fd: number;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  /** Written since the last fsync. */
+  #dirty = false;
 
   /** Opens (creating with `mode`) at once, so a bad path fails at start-up. */
   constructor(path: string, mode = 0o644) {
@@ -54,17 +56,20 @@ export class AppendFile {
     this.#pendingBytes = 0;
     let done = 0;
     while (done < data.length) done += writeSync(this.#fd, data, done);
+    this.#dirty = true;
   }
 
-  /** Flush, then fsync. */
+  /** Flush, then fsync (if anything was written since the last fsync). */
   sync(): void {
     this.flush();
-    fsyncSync(this.#fd);
+    if (this.#dirty) fsyncSync(this.#fd);
+    this.#dirty = false;
   }
 
   /** Flush, close, and open the path again (a new file if it was renamed). */
   reopen(): void {
     this.flush();
+    this.#dirty = false;
     closeSync(this.#fd);
     this.#fd = openSync(this.path, "a", this.#mode);
   }

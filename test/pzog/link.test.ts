@@ -57,8 +57,9 @@ class FakePort implements LinkPort {
   dial(): void {
     this.calls.push(["dial"]);
   }
+  /** One call per line: the link batches a window's lines into one write. */
   send(bytes: Uint8Array): void {
-    this.calls.push(["send", dec.decode(bytes)]);
+    for (const line of dec.decode(bytes).split(/(?<=\r\n)/)) this.calls.push(["send", line]);
   }
   close(): void {
     this.calls.push(["close"]);

@@ -177,11 +177,13 @@ describe("PeerQueue persistence (§5.5)", () => {
     const dir = tempDir("q");
     const q = PeerQueue.open(dir, "sm");
     for (let s = 1; s <= BIG; s++) q.append(big(s));
+    q.flush();
     drainAcked(q);
     expect(size(qPath(dir))).toBe(0);
     expect([q.depth, q.depthBytes]).toEqual([0, 0]);
     expect(ackText(dir).trim()).toBe("0"); // stored before the truncation
     q.append(line(BIG + 1));
+    q.flush();
     expect(size(qPath(dir))).toBe(line(BIG + 1).length);
     q.close();
     expect(reopenDrain(dir)).toEqual([lineText(BIG + 1)]);
@@ -215,7 +217,8 @@ describe("PeerQueue persistence (§5.5)", () => {
         q.persistAck(); // the cursor on disk points at the second line
         drainAcked(q); // everything acknowledged
         const fresh = Array.from({ length: refill }, (_, i) => count + 1 + i);
-        for (const s of fresh) q.append(line(s)); // ok'd lines, written to the OS
+        for (const s of fresh) q.append(line(s));
+        q.flush(); // the daemon writes a turn's lines before its oks
         // kill -9 now: no close, no further persistAck. A restart opens the files.
         const got = drain(PeerQueue.open(dir, "sm"));
         expect({ grown, refill, tail: got.slice(got.length - refill) }).toEqual({

@@ -45,6 +45,16 @@ const SNAPSHOT_EVERY = 100_000;
 const SEEN_IDLE_MS = 7 * 24 * 3600 * 1000;
 /** `refused` records: at most one per source address per minute. */
 const REFUSED_REPORT_MS = 60_000;
+/** An up peer with more than this many windows queued is behind. */
+const BEHIND = 8;
+
+interface Connection {
+  conn: StreamConnection;
+  port: "client" | "peer";
+  /** For a peer link: the member it comes from (-1 if its address is shared). */
+  member: number | undefined;
+  lastSeen: number;
+}
 
 interface Deferred {
   conn: StreamConnection;
@@ -166,15 +176,19 @@ class Daemon {
   readonly #links = new Map<number, PeerLink>();
   readonly #seen: SeenSet;
   readonly #node: RingNode;
-  readonly #conns = new Map<number, { conn: StreamConnection; port: "client" | "peer"; lastSeen: number }>();
+  readonly #conns = new Map<number, Connection>();
   readonly #deferred: Deferred[] = [];
   readonly #touched = new Set<PeerQueue>();
   readonly #refusedAt = new Map<string, number>();
-  #memberIps = new Set<string>();
+  /** Resolved member addresses → member index (-1 when members share it). */
+  #memberIps = new Map<string, number>();
   #servers: Server[] = [];
   #commitQueued = false;
   #journalLines = 0;
-  #blocked = false;
+  /** Client lines are paused: an up peer's queue is behind. */
+  #clientsPaused = false;
+  /** The link from self-1 (only first-hop lines, all feeding self+2's queue) is paused. */
+  #relayPaused = false;
   #stopping = false;
   #nextConn = 0;
 
@@ -257,7 +271,11 @@ class Daemon {
 
   async #resolveMembers(): Promise<void> {
     const ips = await Promise.all(this.#cfg.ring.map((m) => this.#resolve(m.host)));
-    this.#memberIps = new Set(ips.filter((ip): ip is string => ip !== undefined));
+    const members = new Map<string, number>();
+    ips.forEach((ip, index) => {
+      if (ip !== undefined) members.set(ip, members.has(ip) ? -1 : index);
+    });
+    this.#memberIps = members;
   }
 
   // ---- connections -------------------------------------------------------
@@ -276,9 +294,11 @@ class Daemon {
           this.#refused(ip, remote, "too-many-clients");
           return conn.close();
         }
-        this.#conns.set(conn.id, { conn, port, lastSeen: Date.now() });
+        const member = port === "peer" ? this.#memberIps.get(ip)! : undefined;
+        const c: Connection = { conn, port, member, lastSeen: Date.now() };
+        this.#conns.set(conn.id, c);
         this.#node.accept(conn.id, port, remote);
-        if (this.#blocked) conn.setReading(false);
+        if (this.#paused(c)) conn.setReading(false);
       },
       data: (conn, bytes) => {
         const c = this.#conns.get(conn.id);
@@ -388,6 +408,7 @@ class Daemon {
   #commit(): void {
     this.#commitQueued = false;
     try {
+      for (const q of this.#touched) q.flush();
       this.#access.flush();
       this.#journal?.flush();
       this.#trace?.flush();
@@ -417,15 +438,38 @@ class Daemon {
     this.#backpressure();
   }
 
-  /** While an up peer's spool is full, stop reading the lines that feed it. */
+  /**
+   * Backpressure (§8): while an up peer's queue is full or behind (more than
+   * BEHIND windows), stop reading the lines that feed it, so senders see a
+   * late `ok` instead of the ring falling ever further behind; resume once
+   * it is back within two windows. Clients feed every queue. Of the peer
+   * links, only the one from self-1 is paused, for the queue to self+2: it
+   * carries nothing but first-hop lines, all bound for self+2, while the
+   * link from self-2 also carries leaf lines, which feed no queue — so
+   * every wait ends at a link that is never paused, and the ring cannot
+   * deadlock.
+   */
   #backpressure(): void {
-    let full = false;
-    for (const [index, q] of this.#queues) {
-      if (q.depthBytes >= this.#cfg.spoolMaxBytes && this.#links.get(index)?.isUp) full = true;
-    }
-    if (full === this.#blocked) return;
-    this.#blocked = full;
-    for (const c of this.#conns.values()) c.conn.setReading(!full);
+    const window = this.#cfg.window;
+    const state = (q: PeerQueue, index: number) => {
+      if (!this.#links.get(index)?.isUp) return { behind: false, clear: true };
+      const full = q.depthBytes >= this.#cfg.spoolMaxBytes;
+      return { behind: full || q.depth > BEHIND * window, clear: !full && q.depth <= 2 * window };
+    };
+    const all = [...this.#queues.entries()].map(([index, q]) => state(q, index));
+    const clients = this.#clientsPaused ? !all.every((s) => s.clear) : all.some((s) => s.behind);
+    const leafward = (this.#cfg.self + 2) % 5;
+    const relayState = state(this.#queues.get(leafward)!, leafward);
+    const relay = this.#relayPaused ? !relayState.clear : relayState.behind;
+    if (clients === this.#clientsPaused && relay === this.#relayPaused) return;
+    this.#clientsPaused = clients;
+    this.#relayPaused = relay;
+    for (const c of this.#conns.values()) c.conn.setReading(!this.#paused(c));
+  }
+
+  #paused(c: Connection): boolean {
+    if (c.port === "client") return this.#clientsPaused;
+    return this.#relayPaused && c.member === (this.#cfg.self + 4) % 5;
   }
 
   #tick(): void {

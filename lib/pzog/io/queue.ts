@@ -59,6 +59,11 @@ export class PeerQueue implements LinkQueue {
   #inFlight: Entry[] = [];
   #lines: number;
   #ackDirty = false;
+  /** Appended lines not yet written to the file (they start at #written). */
+  #unwritten: Uint8Array[] = [];
+  #written: number;
+  /** Written since the last fsync. */
+  #dirty = false;
 
   private constructor(dir: string, name: string, fd: number, tail: number, ack: number, lines: number) {
     this.#dir = dir;
@@ -68,6 +73,7 @@ export class PeerQueue implements LinkQueue {
     this.#ack = ack;
     this.#loaded = ack;
     this.#lines = lines;
+    this.#written = tail;
   }
 
   /**
@@ -135,15 +141,28 @@ export class PeerQueue implements LinkQueue {
     return this.#tail - this.#ack;
   }
 
-  /** Append a wire line (CRLF included). */
+  /**
+   * Append a wire line (CRLF included). It reaches the file at the next
+   * {@link flush} (the daemon flushes once per turn, before its replies).
+   */
   append(line: Uint8Array): void {
-    writeAllAt(this.#fd, line, this.#tail);
+    this.#unwritten.push(line);
     if (this.#loaded === this.#tail && this.#ready.length < READ_AHEAD) {
       this.#ready.push({ offset: this.#tail, bytes: line });
       this.#loaded += line.length;
     }
     this.#tail += line.length;
     this.#lines++;
+  }
+
+  /** Write the appended lines to the file, in one system call. */
+  flush(): void {
+    if (this.#unwritten.length === 0) return;
+    const data = this.#unwritten.length === 1 ? this.#unwritten[0]! : Buffer.concat(this.#unwritten);
+    this.#unwritten = [];
+    writeAllAt(this.#fd, data, this.#written);
+    this.#written += data.length;
+    this.#dirty = true;
   }
 
   next(): Uint8Array | undefined {
@@ -162,10 +181,10 @@ export class PeerQueue implements LinkQueue {
     // Everything delivered: start the file again instead of letting it grow.
     // The cursor is stored first, so after a crash it never points past
     // lines appended to the emptied file.
-    if (this.#ack === this.#tail && this.#tail >= RESTART_AT) {
+    if (this.#ack === this.#tail && this.#tail >= RESTART_AT && this.#unwritten.length === 0) {
       writeCursor(this.#dir, this.name, 0);
       ftruncateSync(this.#fd, 0);
-      this.#tail = this.#ack = this.#loaded = 0;
+      this.#tail = this.#ack = this.#loaded = this.#written = 0;
       this.#ackDirty = false;
     }
   }
@@ -181,6 +200,7 @@ export class PeerQueue implements LinkQueue {
    * each rewritten line. Call with nothing in flight (the link is down).
    */
   *demote(): Generator<Uint8Array> {
+    this.flush();
     this.rewind();
     for (const entry of this.#ready) {
       if (entry.bytes[0] !== WRAP_RELAY) continue;
@@ -236,9 +256,11 @@ export class PeerQueue implements LinkQueue {
     this.#ackDirty = false;
   }
 
-  /** fsync the spool and store the cursor. */
+  /** Flush, fsync the spool if it changed, and store the cursor. */
   sync(): void {
-    fsyncSync(this.#fd);
+    this.flush();
+    if (this.#dirty) fsyncSync(this.#fd);
+    this.#dirty = false;
     this.persistAck();
   }
 
@@ -249,6 +271,7 @@ export class PeerQueue implements LinkQueue {
 
   #refill(): void {
     if (this.#loaded >= this.#tail) return;
+    this.flush();
     const chunk = new Uint8Array(Math.min(CHUNK, this.#tail - this.#loaded));
     readSync(this.#fd, chunk, 0, chunk.length, this.#loaded);
     let offset = this.#loaded;
