@@ -32,12 +32,13 @@
  *
  * @module
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
+import { type ChildProcess, spawnSync } from "node:child_process";
+import { existsSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runBench, startTracked, workDirectory } from "./harness.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -112,17 +113,10 @@ function serveBaseline(path: string): void {
 // ---------------------------------------------------------------------------
 // Processes and cleanup.
 
-/** Everything still running that we started; killed on any exit. */
-const running = new Set<ChildProcess>();
-let workDir: string | undefined;
 
 /** Start a long-lived helper (manager or baseline server), tracked for cleanup. */
 function startDaemon(argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  // stdin is a pipe so the baseline server notices if we die without cleanup.
-  const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ["pipe", "ignore", "inherit"] });
-  running.add(child);
-  child.once("exit", () => running.delete(child));
-  return child;
+  return startTracked(argv, { env });
 }
 
 /** SIGTERM (ptbw then removes its socket and private dir), SIGKILL if it lingers. */
@@ -133,20 +127,6 @@ async function stopDaemon(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Last-resort cleanup; synchronous so it also works from an "exit" handler. */
-function cleanUpNow(): void {
-  for (const child of running) {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
-  running.clear();
-  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
-  workDir = undefined;
 }
 
 /** The caller's environment without anything that would steer ptbw (PTBW options, enclosing managers). */
@@ -307,13 +287,11 @@ async function concurrentMs(argv: string[], count: number, env: NodeJS.ProcessEn
   const t0 = performance.now();
   const ends = Array.from({ length: count }, () =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ["ignore", "ignore", "pipe"] });
-      running.add(child);
+      const child = startTracked(argv, { env, stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
       child.once("error", reject);
       child.once("close", (code, signal) => {
-        running.delete(child);
         if (code === 0) resolve();
         else reject(new Error(`${argv.join(" ")}: exit ${code ?? signal}: ${err.trim()}`));
       });
@@ -342,8 +320,7 @@ function table(rows: string[][]): void {
 
 async function main(): Promise<void> {
   if (!existsSync(PTBW)) throw new Error(`${PTBW} is missing: run \`npm run build\` first`);
-  workDir = mkdtempSync(join(tmpdir(), "ptbw-bench-"));
-  const dir = workDir;
+  const dir = workDirectory("ptbw-bench-");
   const env = cleanEnv(dir);
   const version = spawnSync(PTBW, ["-V"], { env, encoding: "utf8" }).stdout.split("\n")[0]?.replace(/^ptbw: /, "");
   console.log(`bench/ptbw.ts: ${version} | bun ${process.versions.bun ?? "?"} | ${process.platform} ${process.arch}, ${cpus().length} CPUs\n`);
@@ -422,22 +399,5 @@ async function main(): Promise<void> {
 if (process.argv[2] === "--baseline-server") {
   serveBaseline(process.argv[3]!);
 } else {
-  process.on("exit", cleanUpNow);
-  for (const [sig, number] of [["SIGHUP", 1], ["SIGINT", 2], ["SIGTERM", 15]] as const) {
-    process.on(sig, () => {
-      cleanUpNow();
-      process.exit(128 + number);
-    });
-  }
-  main().then(
-    () => {
-      cleanUpNow();
-      process.exit(0);
-    },
-    (err) => {
-      console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-      cleanUpNow();
-      process.exit(1);
-    },
-  );
+  runBench(main);
 }

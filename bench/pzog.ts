@@ -68,23 +68,22 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import {
   existsSync,
   fsyncSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readFileSync,
-  rmSync,
   statSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
-import { cpus, release, tmpdir } from "node:os";
+import { cpus, release } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runBench, startTracked, workDirectory } from "./harness.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -321,9 +320,6 @@ function runSink(argv: string[]): void {
 // ---------------------------------------------------------------------------
 // Processes and cleanup.
 
-/** Everything still running that we started; killed on any exit. */
-const running = new Set<ChildProcess>();
-let workDir: string | undefined;
 
 interface Daemon {
   child: ChildProcess;
@@ -333,10 +329,7 @@ interface Daemon {
 }
 
 function startDaemon(label: string, argv: string[], cwd: string): Daemon {
-  // stdin is a pipe so a sink notices if we die without cleanup.
-  const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ["pipe", "pipe", "pipe"] });
-  running.add(child);
-  child.once("exit", () => running.delete(child));
+  const child = startTracked(argv, { cwd, stdio: ["pipe", "pipe", "pipe"] });
   let err = "";
   child.stderr!.on("data", (b: Buffer) => (err = (err + b.toString()).slice(-4096)));
   child.stdout!.resume();
@@ -359,20 +352,6 @@ async function stopDaemon(d: Daemon): Promise<void> {
   const timer = setTimeout(() => d.child.kill("SIGKILL"), 5000);
   await gone;
   clearTimeout(timer);
-}
-
-/** Last-resort cleanup; synchronous so it also works from an "exit" handler. */
-function cleanUpNow(): void {
-  for (const child of running) {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
-  running.clear();
-  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
-  workDir = undefined;
 }
 
 function portFree(host: string, port: number): Promise<boolean> {
@@ -441,7 +420,7 @@ interface System {
 let systems = 0;
 
 async function startRing(mode: string, fsync: Fsync, trace: boolean): Promise<System> {
-  const dir = join(workDir!, `ring${++systems}`);
+  const dir = join(workDirectory("pzog-bench-"), `ring${++systems}`);
   mkdirSync(dir);
   const clientPort = await freePort();
   const peerPort = await freePort();
@@ -469,7 +448,7 @@ async function startRing(mode: string, fsync: Fsync, trace: boolean): Promise<Sy
 }
 
 async function startSinks(fsync: Fsync, relay: boolean, trace: boolean): Promise<System> {
-  const dir = join(workDir!, `sink${++systems}`);
+  const dir = join(workDirectory("pzog-bench-"), `sink${++systems}`);
   mkdirSync(dir);
   const clientPort = await freePort();
   const peerPort = relay ? await freePort() : 0;
@@ -824,7 +803,7 @@ const RSYSLOG_STAMP = ["year", "-", "month", "-", "day", " ", "hour", ":", "minu
  * output file per second during the window.
  */
 async function rsyslogRate(rsyslogd: string, fsync: Fsync, pool: Buffer, clients: number, warmMs: number, measureMs: number): Promise<number> {
-  const dir = join(workDir!, `rsyslog${++systems}`);
+  const dir = join(workDirectory("pzog-bench-"), `rsyslog${++systems}`);
   mkdirSync(join(dir, "work"), { recursive: true });
   const port = await freePort();
   const out = join(dir, "out.log");
@@ -993,7 +972,7 @@ async function main(): Promise<void> {
   for (const a of args) if (a !== "--long") throw new Error(`unknown argument "${a}" (usage: bun bench/pzog.ts [--long])`);
   const s = args.includes("--long") ? LONG : DEFAULT;
   if (!existsSync(PZOG)) throw new Error(`${PZOG} is missing: run \`bun scripts/build.ts\` first`);
-  workDir = mkdtempSync(join(tmpdir(), "pzog-bench-"));
+  workDirectory("pzog-bench-");
   const version = spawnSync(PZOG, ["-V"], { encoding: "utf8" }).stdout.trim();
   const cpu = cpus();
   console.log(
@@ -1116,22 +1095,5 @@ async function main(): Promise<void> {
 if (process.argv[2] === "--sink") {
   runSink(process.argv.slice(3));
 } else {
-  process.on("exit", cleanUpNow);
-  for (const [sig, number] of [["SIGHUP", 1], ["SIGINT", 2], ["SIGTERM", 15]] as const) {
-    process.on(sig, () => {
-      cleanUpNow();
-      process.exit(128 + number);
-    });
-  }
-  main().then(
-    () => {
-      cleanUpNow();
-      process.exit(0);
-    },
-    (err) => {
-      console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-      cleanUpNow();
-      process.exit(1);
-    },
-  );
+  runBench(main);
 }

@@ -8,8 +8,9 @@
 import { readFileSync } from "node:fs";
 import { manPage, parseCommandLine, UsageError } from "../lib/cli.ts";
 import { describeError } from "../lib/errno.ts";
-import { EX, Fatal } from "../lib/exit.ts";
+import { EX } from "../lib/exit.ts";
 import { createLog } from "../lib/log.ts";
+import { runMain } from "../lib/main.ts";
 import { ConfigError } from "../lib/pzog/config.ts";
 import { runPsprog } from "../lib/pzog/io/psprog.ts";
 import { PSPROG_ARGS, PSPROG_VERSION, psprogConfig } from "../lib/pzog/psprog-options.ts";
@@ -63,22 +64,4 @@ async function main(): Promise<number> {
   return await runPsprog(cfg);
 }
 
-main().then(
-  (status) => process.exit(status),
-  (err) => {
-    if (err instanceof UsageError) {
-      log.error(`${err.message} (see psprog --help)`);
-      process.exit(EX.USAGE);
-    }
-    if (err instanceof ConfigError) {
-      log.error(err.message);
-      process.exit(EX.CONFIG);
-    }
-    if (err instanceof Fatal) {
-      log.error(err.message);
-      process.exit(err.status);
-    }
-    log.error(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(EX.SOFTWARE);
-  },
-);
+runMain(main, log, "psprog");

@@ -11,8 +11,8 @@
  */
 import { lstatSync } from "node:fs";
 import { describeError } from "../lib/errno.ts";
-import { EX, Fatal } from "../lib/exit.ts";
 import { createLog } from "../lib/log.ts";
+import { runMain } from "../lib/main.ts";
 import { runClient } from "../lib/ptbw/io/client.ts";
 import { runManager } from "../lib/ptbw/io/manager.ts";
 import { parseCommandLine } from "../lib/ptbw/options.ts";
@@ -52,14 +52,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (status) => process.exit(status),
-  (err) => {
-    if (err instanceof Fatal) {
-      log.error(err.message);
-      process.exit(err.status);
-    }
-    log.error(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(EX.SOFTWARE);
-  },
-);
+runMain(main, log, prog);

@@ -9,8 +9,9 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { manPage, parseCommandLine, UsageError } from "../lib/cli.ts";
 import { describeError } from "../lib/errno.ts";
-import { EX, Fatal } from "../lib/exit.ts";
+import { EX } from "../lib/exit.ts";
 import { createLog } from "../lib/log.ts";
+import { runMain } from "../lib/main.ts";
 import { ConfigError, daemonConfig, PZOG_ARGS, PZOG_VERSION, showConfig } from "../lib/pzog/config.ts";
 import { runDaemon } from "../lib/pzog/io/daemon.ts";
 import { printOut } from "../lib/runtime/stdio.ts";
@@ -62,27 +63,4 @@ async function main(): Promise<number> {
   return await runDaemon(cfg, log);
 }
 
-process.on("uncaughtException", (err) => {
-  log.error(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-  process.exit(EX.SOFTWARE);
-});
-
-main().then(
-  (status) => process.exit(status),
-  (err) => {
-    if (err instanceof UsageError) {
-      log.error(`${err.message} (see pzog --help)`);
-      process.exit(EX.USAGE);
-    }
-    if (err instanceof ConfigError) {
-      log.error(err.message);
-      process.exit(EX.CONFIG);
-    }
-    if (err instanceof Fatal) {
-      log.error(err.message);
-      process.exit(err.status);
-    }
-    log.error(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(EX.SOFTWARE);
-  },
-);
+runMain(main, log, "pzog");

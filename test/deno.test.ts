@@ -18,6 +18,12 @@ test("deno check passes over cmd/ and lib/", async () => {
   expect(r.code).toBe(0);
 });
 
+test("deno lint finds nothing in cmd/, lib/, bench/ and scripts/", async () => {
+  const r = await run([DENO, "lint", "cmd", "lib", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
+  expect(r.stderr + r.stdout).not.toContain("error[");
+  expect(r.code).toBe(0);
+});
+
 describe("smoke tests under Deno", () => {
   test("ptbw: a Deno manager grants tokens to a Deno client, and prints its tableau", async () => {
     const w = world();

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { commentLines, PROTOCOL_VERSION, sourceKind } from "./protocol.ts";
 
 /** What a client learned from a manager for the report. */
@@ -27,16 +28,6 @@ const encoder = new TextEncoder();
 // A leading byte-order mark is part of a token, not an encoding hint.
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const KIND_TEXT = { function: "the internal function: ", file: "file: ", error: "error: " } as const;
 
@@ -67,7 +58,7 @@ export function formatTableau(prog: string, d: TableauData): Uint8Array {
   d.tokens.forEach((token, i) => {
     parts.push(encoder.encode(`${String(i).padStart(6)}\t${d.locks[i] ?? ""}\t`), token, encoder.encode("\n"));
   });
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function textOf(bytes: Uint8Array): { text: string; hex?: string } {

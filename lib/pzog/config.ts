@@ -7,6 +7,7 @@
  */
 import type { ArgsDef } from "citty";
 import { numberOption, UsageError } from "../cli.ts";
+import { EX, Fatal } from "../exit.ts";
 import type { Mode } from "./codec.ts";
 import { defaultRing, parseRingFile, parseRingList, type Ring, RingError } from "./ring.ts";
 
@@ -19,9 +20,9 @@ export const CLIENT_PORT = 55551;
 export const PEER_PORT = 55552;
 
 /** A configuration error: exit 78 (EX_CONFIG). */
-export class ConfigError extends Error {
+export class ConfigError extends Fatal {
   constructor(message: string) {
-    super(message);
+    super(message, EX.CONFIG);
     this.name = "ConfigError";
   }
 }

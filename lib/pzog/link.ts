@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { KEEPALIVE, LineDecoder, parseReply } from "./codec.ts";
 
 /** Why a link went down (the `peer-down` reason in error.log). */
@@ -49,15 +50,6 @@ export interface LinkPort {
 
 type State = "idle" | "dialing" | "handshake" | "up" | "waiting";
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const BACKOFF_START_MS = 1000;
 const JITTER = 0.2;
@@ -163,7 +155,7 @@ export class PeerLink {
     }
     if (batch.length === 0) return;
     this.#lastSend = now;
-    this.#port.send(batch.length === 1 ? batch[0]! : concat(batch));
+    this.#port.send(batch.length === 1 ? batch[0]! : concatBytes(batch));
   }
 
   /** Time passes: timeouts, keepalives, redials. */

@@ -8,7 +8,7 @@
  */
 import { closeSync, constants as fsConstants, lstatSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
 import type { Server } from "node:net";
-import { describeError, errorCode, strerror } from "../../errno.ts";
+import { describeError, strerror } from "../../errno.ts";
 import { EX, Fatal } from "../../exit.ts";
 import { serveStreams } from "../../net/stream.ts";
 import { listenUnix } from "../../net/unix.ts";
