@@ -42,7 +42,8 @@
  *
  * Each is run for `--protocol 0.3 --fsync interval`; with --long also for
  * fsync `always` and protocol 0.2.2 (four cells, with §10's 5 s warm-up and
- * 20 s window for M1). If `rsyslogd` is on PATH, rsyslog imtcp → omfile
+ * 20 s window for M1). If `rsyslogd` is on PATH, rsyslog forwarding over
+ * TCP (omfwd) to a second rsyslog on loopback that appends with omfile
  * (lines logged per second, plain TCP has no acks) is the external anchor
  * for M1, with its own config and ports in the temp directory (`always`
  * maps to omfile sync="on"; `interval` to no fsync, omfile has no timer).
@@ -797,34 +798,54 @@ const RSYSLOG_STAMP = ["year", "-", "month", "-", "day", " ", "hour", ":", "minu
   .join("");
 
 /**
- * rsyslog imtcp → omfile on la's address: `clients` connections writing
- * lines as fast as TCP takes them (plain TCP has no acks), for `warmMs`
- * unmeasured and `measureMs` measured; the figure is lines appended to the
- * output file per second during the window.
+ * rsyslog forwarding TCP to a second rsyslog on loopback: the first
+ * (imtcp on la's address) relays every line with omfwd over TCP to the
+ * second (imtcp on test's address), which appends it with omfile.
+ * `clients` connections write to the first as fast as TCP takes them
+ * (plain TCP has no acks) for `warmMs` unmeasured and `measureMs` measured;
+ * the figure is lines the second appends per second during the window.
  */
 async function rsyslogRate(rsyslogd: string, fsync: Fsync, pool: Buffer, clients: number, warmMs: number, measureMs: number): Promise<number> {
   const dir = join(workDirectory("pzog-bench-"), `rsyslog${++systems}`);
-  mkdirSync(join(dir, "work"), { recursive: true });
-  const port = await freePort();
   const out = join(dir, "out.log");
-  const conf = join(dir, "rsyslog.conf");
-  writeFileSync(
-    conf,
-    [
-      // Control characters kept raw so drop-cc can remove the CR of CR LF.
-      `global(workDirectory="${join(dir, "work")}" parser.escapeControlCharactersOnReceive="off")`,
-      `module(load="imtcp")`,
-      `input(type="imtcp" address="${HOSTS[0]}" port="${port}")`,
-      // `YYYY-MM-DD HH:MM:SS content`, byte for byte the access.log format.
-      `template(name="line" type="string" string="${RSYSLOG_STAMP} %rawmsg:::drop-cc%\\n")`,
-      `action(type="omfile" file="${out}" template="line"${fsync === "always" ? ` sync="on" flushOnTXEnd="on"` : ""})`,
-      "",
-    ].join("\n"),
+  const start = async (name: string, host: string, port: number, action: string) => {
+    const home = join(dir, name);
+    mkdirSync(join(home, "work"), { recursive: true });
+    const conf = join(home, "rsyslog.conf");
+    writeFileSync(
+      conf,
+      [
+        // Control characters kept raw so drop-cc can remove the CR of CR LF.
+        `global(workDirectory="${join(home, "work")}" parser.escapeControlCharactersOnReceive="off")`,
+        `module(load="imtcp")`,
+        `input(type="imtcp" address="${host}" port="${port}")`,
+        // `YYYY-MM-DD HH:MM:SS content`, byte for byte the access.log format.
+        `template(name="line" type="string" string="${RSYSLOG_STAMP} %rawmsg:::drop-cc%\\n")`,
+        `template(name="raw" type="string" string="%rawmsg:::drop-cc%")`,
+        action,
+        "",
+      ].join("\n"),
+    );
+    const d = startDaemon(`rsyslogd ${name}`, [rsyslogd, "-n", "-f", conf, "-i", join(home, "rsyslogd.pid")], home);
+    await waitForConnect(host, port, d);
+    return d;
+  };
+  const relayPort = await freePort();
+  const sinkPort = await freePort();
+  const sink = await start(
+    "second",
+    HOSTS[1]!,
+    sinkPort,
+    `action(type="omfile" file="${out}" template="line"${fsync === "always" ? ` sync="on" flushOnTXEnd="on"` : ""})`,
   );
-  const d = startDaemon("rsyslogd", [rsyslogd, "-n", "-f", conf, "-i", join(dir, "rsyslogd.pid")], dir);
+  const relay = await start(
+    "first",
+    HOSTS[0]!,
+    relayPort,
+    `action(type="omfwd" target="${HOSTS[1]}" port="${sinkPort}" protocol="tcp" template="raw")`,
+  );
   try {
-    await waitForConnect(HOSTS[0]!, port, d);
-    const sockets = await Promise.all(Array.from({ length: clients }, () => connect(HOSTS[0]!, port)));
+    const sockets = await Promise.all(Array.from({ length: clients }, () => connect(HOSTS[0]!, relayPort)));
     let stopping = false;
     const loops = sockets.map((socket, k) =>
       new Promise<void>((resolve) => {
@@ -861,7 +882,8 @@ async function rsyslogRate(rsyslogd: string, fsync: Fsync, pool: Buffer, clients
     if (per !== LOGGED) warnings.push(`rsyslog wrote ${per}-octet lines, not ${LOGGED}: check its template`);
     return (b1 - b0) / per / ((t1 - t0) / 1000);
   } finally {
-    await stopDaemon(d);
+    await stopDaemon(relay);
+    await stopDaemon(sink);
   }
 }
 
