@@ -5,14 +5,12 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { manPage, parseCommandLine, UsageError } from "../lib/cli.ts";
-import { describeError } from "../lib/errno.ts";
+import { answerInfoOptions, parseCommandLine } from "../lib/cli.ts";
 import { EX } from "../lib/exit.ts";
 import { createLog } from "../lib/log.ts";
 import { runMain } from "../lib/main.ts";
-import { ConfigError } from "../lib/pzog/config.ts";
 import { runPsprog } from "../lib/pzog/io/psprog.ts";
+import { readRingFileOption } from "../lib/pzog/io/ring-file.ts";
 import { PSPROG_ARGS, PSPROG_VERSION, psprogConfig } from "../lib/pzog/psprog-options.ts";
 import { printOut } from "../lib/runtime/stdio.ts";
 
@@ -37,23 +35,8 @@ const log = createLog("psprog");
 
 async function main(): Promise<number> {
   const args = parseCommandLine(process.argv.slice(2), PSPROG_ARGS);
-  if (args.help) {
-    printOut(manPage(HELP, PSPROG_ARGS));
-    return EX.OK;
-  }
-  if (args.showVersion) {
-    printOut(`psprog ${PSPROG_VERSION}\n`);
-    return EX.OK;
-  }
-  if (args._.length > 0) throw new UsageError(`unexpected argument "${args._[0]}"`);
-  let ringText: string | undefined;
-  if (typeof args["ring-file"] === "string" && args.ring === undefined) {
-    try {
-      ringText = readFileSync(args["ring-file"], "utf8");
-    } catch (err) {
-      throw new ConfigError(`ring file ${args["ring-file"]}: ${describeError(err)}`);
-    }
-  }
+  if (answerInfoOptions(args, HELP, PSPROG_ARGS, `psprog ${PSPROG_VERSION}`, printOut)) return EX.OK;
+  const ringText = readRingFileOption(args);
   const cfg = psprogConfig(args, ringText, Date.now() >>> 0, (text) => log.warn(text));
   if (args.justShow) {
     const targets = cfg.targets.map((t) => `  ${t.label} ${t.host}:${t.port}`);

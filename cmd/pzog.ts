@@ -5,15 +5,14 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { manPage, parseCommandLine, UsageError } from "../lib/cli.ts";
-import { describeError } from "../lib/errno.ts";
+import { answerInfoOptions, parseCommandLine } from "../lib/cli.ts";
 import { EX } from "../lib/exit.ts";
 import { createLog } from "../lib/log.ts";
 import { runMain } from "../lib/main.ts";
-import { ConfigError, daemonConfig, PZOG_ARGS, PZOG_VERSION, showConfig } from "../lib/pzog/config.ts";
+import { daemonConfig, PZOG_ARGS, PZOG_VERSION, showConfig } from "../lib/pzog/config.ts";
 import { runDaemon } from "../lib/pzog/io/daemon.ts";
+import { readRingFileOption } from "../lib/pzog/io/ring-file.ts";
 import { printOut } from "../lib/runtime/stdio.ts";
 
 const HELP = {
@@ -38,23 +37,8 @@ const log = createLog("pzog", process.argv.includes("-v") || process.argv.includ
 
 async function main(): Promise<number> {
   const args = parseCommandLine(process.argv.slice(2), PZOG_ARGS);
-  if (args.help) {
-    printOut(manPage(HELP, PZOG_ARGS));
-    return EX.OK;
-  }
-  if (args.showVersion) {
-    printOut(`pzog ${PZOG_VERSION}\n`);
-    return EX.OK;
-  }
-  if (args._.length > 0) throw new UsageError(`unexpected argument "${args._[0]}"`);
-  let ringText: string | undefined;
-  if (typeof args["ring-file"] === "string" && args.ring === undefined) {
-    try {
-      ringText = readFileSync(args["ring-file"], "utf8");
-    } catch (err) {
-      throw new ConfigError(`ring file ${args["ring-file"]}: ${describeError(err)}`);
-    }
-  }
+  if (answerInfoOptions(args, HELP, PZOG_ARGS, `pzog ${PZOG_VERSION}`, printOut)) return EX.OK;
+  const ringText = readRingFileOption(args);
   const cfg = daemonConfig(args, hostname(), ringText);
   if (args.justShow) {
     printOut(showConfig(cfg));

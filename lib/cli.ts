@@ -174,3 +174,32 @@ export function numberOption(
   }
   return value;
 }
+
+/**
+ * The options every GNU-style program has: `--help` prints the man page,
+ * `--showVersion`/`-V` the version line. Returns true if one was given (the
+ * program then exits 0); throws UsageError for stray operands.
+ *
+ * @example
+ * ```ts
+ * if (answerInfoOptions(args, HELP, PZOG_ARGS, "pzog 0.3.0")) return EX.OK;
+ * ```
+ */
+export function answerInfoOptions(
+  args: { help?: unknown; showVersion?: unknown; _: string[] },
+  page: ManPage,
+  def: ArgsDef,
+  version: string,
+  print: (text: string) => void,
+): boolean {
+  if (args.help) {
+    print(manPage(page, def));
+    return true;
+  }
+  if (args.showVersion) {
+    print(`${version}\n`);
+    return true;
+  }
+  if (args._.length > 0) throw new UsageError(`unexpected argument "${args._[0]}"`);
+  return false;
+}

@@ -1,0 +1,28 @@
+/**
+ * Reading the ring file a command line names (`--ring-file`, unless
+ * `--ring` takes precedence), for pzog and psprog alike.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { describeError } from "../../errno.ts";
+import { ConfigError } from "../config.ts";
+
+/**
+ * The ring file's text, or undefined when none is to be read. Throws
+ * ConfigError (exit 78) when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * const ringText = readRingFileOption({ "ring-file": "/etc/pzog/ring" });
+ * ```
+ */
+export function readRingFileOption(args: Readonly<Record<string, unknown>>): string | undefined {
+  const path = args["ring-file"];
+  if (typeof path !== "string" || args.ring !== undefined) return undefined;
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`ring file ${path}: ${describeError(err)}`);
+  }
+}
