@@ -84,6 +84,7 @@ import { createConnection, createServer, type Socket } from "node:net";
 import { cpus, release } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort as freePortOn } from "../lib/net/tcp.ts";
 import { runBench, startTracked, workDirectory } from "./harness.ts";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -355,26 +356,13 @@ async function stopDaemon(d: Daemon): Promise<void> {
   clearTimeout(timer);
 }
 
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
-  });
-}
-
 const taken = new Set<number>();
 
 /** A port free on all five ring addresses, not handed out before in this run. */
 async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    if (taken.has(port)) continue;
-    if ((await Promise.all(HOSTS.map((h) => portFree(h, port)))).every(Boolean)) {
-      taken.add(port);
-      return port;
-    }
-  }
+  const port = await freePortOn(HOSTS, taken);
+  taken.add(port);
+  return port;
 }
 
 /** Poll `ready` until true; fail if a daemon died or `ms` passed. */

@@ -7,8 +7,9 @@
 import { readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = join(import.meta.dirname, "..");
+const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = new Set(process.argv.slice(2));
 const programs = readdirSync(join(root, "cmd"))
   .filter((f) => f.endsWith(".ts"))

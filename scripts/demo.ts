@@ -7,11 +7,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../lib/net/tcp.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = join(import.meta.dirname, "..");
+const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(root, "dist");
 
 function say(text: string): void {
@@ -35,7 +36,7 @@ const daemons: ChildProcess[] = [];
 async function ptbwDemo(work: string): Promise<void> {
   say("== ptbw: a pool of 3 named slots shared by 8 parallel jobs");
   const ptbw = join(dist, "ptbw");
-  const env = { ...process.env, TMPDIR: work, PATH: `${dist}:${process.env.PATH}` };
+  const env: Record<string, string | undefined> = { ...process.env, TMPDIR: work, PATH: `${dist}:${process.env.PATH}` };
   for (const k of Object.keys(env)) if (/^(ptbw_|PTBW)/.test(k)) delete env[k];
   const tags = join(work, "slots");
   writeFileSync(tags, "# three build slots\nslot-a\nslot-b\nslot-c\n");
@@ -88,20 +89,6 @@ async function ptbwDemo(work: string): Promise<void> {
   check(!existsSync(sock), "manager removed its socket");
 }
 
-/** A TCP port free on every address in `hosts`. */
-async function portFreeOn(hosts: string[], avoid: number[] = []): Promise<number> {
-  const free = (host: string, port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once("error", () => resolve(false));
-      s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
-    });
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    if (!avoid.includes(port) && (await Promise.all(hosts.map((h) => free(h, port)))).every(Boolean)) return port;
-  }
-}
-
 /**
  * pzog: the five-node ring on 127.0.0.1..127.0.0.5 (the built-in testing
  * ring, on two free ports), a psprog burst of 500 lines to random members,
@@ -111,8 +98,8 @@ async function pzogDemo(work: string): Promise<void> {
   say("== pzog: a five-node replicating log ring on 127.0.0.1..127.0.0.5");
   const names = ["la", "test", "lg", "sm", "g"];
   const hosts = names.map((_, i) => `127.0.0.${i + 1}`);
-  const clientPort = await portFreeOn(hosts);
-  const peerPort = await portFreeOn(hosts, [clientPort]);
+  const clientPort = await freePort(hosts);
+  const peerPort = await freePort(hosts, [clientPort]);
   const ports = ["-p", String(clientPort), "--peer-port", String(peerPort)];
   const nodes = names.map((name) => {
     const dir = join(work, name);

@@ -1,19 +1,19 @@
 /**
- * The code runs under Deno too (design card): `deno check` over cmd/ and
- * lib/, and a smoke test per program running `deno run -A cmd/<prog>.ts`
- * through one real exchange.
+ * The code runs under Deno too (design card): `deno check` and `deno lint`
+ * over cmd/, lib/, bench/ and scripts/, and a smoke test per program running
+ * `deno run -A cmd/<prog>.ts` through one real exchange.
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./helpers/fs.ts";
-import { waitFor } from "./helpers/net.ts";
+import { freePort, waitFor } from "./helpers/net.ts";
 import { background, DENO, programArgv, ROOT, run, sh } from "./helpers/process.ts";
-import { ip, NAMES, portFreeOn } from "./pzog/testring.ts";
+import { ip, NAMES } from "./pzog/testring.ts";
 import { world } from "./ptbw/world.ts";
 
-test("deno check passes over cmd/ and lib/", async () => {
-  const r = await run([DENO, "check", "cmd", "lib"], { cwd: ROOT, timeout: 120_000 });
+test("deno check passes over cmd/, lib/, bench/ and scripts/", async () => {
+  const r = await run([DENO, "check", "cmd", "lib", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
   expect(r.stderr).not.toContain("error");
   expect(r.code).toBe(0);
 });
@@ -43,8 +43,8 @@ describe("smoke tests under Deno", () => {
   test("pzog and psprog: a Deno node takes three lines from a Deno psprog and logs them", async () => {
     const dir = tempDir("deno-pzog");
     const hosts = NAMES.map((_, i) => ip(i));
-    const clientPort = await portFreeOn(hosts);
-    const peerPort = await portFreeOn(hosts, [clientPort]);
+    const clientPort = await freePort(hosts);
+    const peerPort = await freePort(hosts, [clientPort]);
     const ring = join(dir, "ring");
     writeFileSync(ring, NAMES.map((n, i) => `${n} ${ip(i)}:${peerPort}\n`).join(""));
     const node = background(

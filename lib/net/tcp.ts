@@ -56,3 +56,30 @@ export function plainAddress(address: string | undefined): string {
   if (!address) return "?";
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
+
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A TCP port (20000–59999) nobody listens on right now on any of `hosts`
+ * and not in `avoid` — for tests, the demo and benchmarks that start
+ * several daemons on the same port numbers.
+ *
+ * @example
+ * ```ts
+ * const port = await freePort(["127.0.0.1", "127.0.0.2"]);
+ * ```
+ */
+export async function freePort(hosts: readonly string[] = ["127.0.0.1"], avoid: Iterable<number> = []): Promise<number> {
+  const skip = new Set(avoid);
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 40000);
+    if (skip.has(port)) continue;
+    if ((await Promise.all(hosts.map((h) => portFree(h, port)))).every(Boolean)) return port;
+  }
+}

@@ -9,7 +9,7 @@ import type { ArgsDef } from "citty";
 import { numberOption, UsageError } from "../cli.ts";
 import { EX, Fatal } from "../exit.ts";
 import type { Mode } from "./codec.ts";
-import { defaultRing, parseRingFile, parseRingList, type Ring, RingError } from "./ring.ts";
+import { defaultRing, memberByName, parseRingFile, parseRingList, type Ring, RingError } from "./ring.ts";
 
 /** When writes reach the disk (§5.4). */
 export type FsyncPolicy = "always" | "interval" | "never";
@@ -140,7 +140,7 @@ export function daemonConfig(args: Args, hostname: string, ringFileText: string 
   }
   const ring = chooseRing(args, ringFileText, peerPort);
   const name = typeof args.name === "string" ? args.name : hostname.split(".")[0]!;
-  const self = ring.findIndex((m) => m.name === name);
+  const self = memberByName(ring, name)?.index ?? -1;
   if (self < 0) throw new ConfigError(`name "${name}" is not in the ring (${ring.map((m) => m.name).join(", ")})`);
   return {
     name,

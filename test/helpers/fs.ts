@@ -1,5 +1,5 @@
 /** Private temporary directories for tests, removed when the file ends. */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "bun:test";
@@ -15,9 +15,4 @@ export function tempDir(label = "t"): string {
   const dir = mkdtempSync(join(tmpdir(), `unt-${label}-`));
   made.push(dir);
   return dir;
-}
-
-/** Entries of a directory (names only, dotfiles included). */
-export function entries(dir: string): string[] {
-  return readdirSync(dir).sort();
 }

@@ -1,18 +1,8 @@
 /** Waiting for servers and finding free ports, for tests. */
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { existsSync } from "node:fs";
 
-/** A TCP port nobody listens on right now (on `host`). */
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from "../../lib/net/tcp.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,17 +30,4 @@ export function socketAccepts(path: string): Promise<boolean> {
 /** Wait until a UNIX socket exists and accepts a connection. */
 export function waitForSocket(path: string, timeout = 10000): Promise<void> {
   return waitFor(`socket ${path}`, async () => existsSync(path) && (await socketAccepts(path)), timeout);
-}
-
-/** Wait until a TCP port accepts a connection. */
-export function waitForPort(port: number, host = "127.0.0.1", timeout = 10000): Promise<void> {
-  return waitFor(`${host}:${port}`, () =>
-    new Promise((resolve) => {
-      const c = createConnection({ port, host });
-      c.once("connect", () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once("error", () => resolve(false));
-    }), timeout);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { encodeFrame, type FrameEvent, Framer, type FramerOptions } from "../../lib/framer.ts";
+import { splitAt } from "../helpers/chunks.ts";
 
 const enc = new TextEncoder();
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -46,18 +47,6 @@ function model(opts: FramerOptions, input: Uint8Array): FrameEvent[] {
     }
   }
   return events;
-}
-
-/** Cut `input` at the given positions (taken modulo its length). */
-function split(input: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...points, input.length]) {
-    out.push(input.subarray(prev, p));
-    prev = p;
-  }
-  return out;
 }
 
 const DELIMITERS = ["\r\n", "\n", "\r\n\r\n", "\0", "aba"];
@@ -254,7 +243,7 @@ describe("Framer", () => {
       fc.property(scenario, ({ opts, input, cuts }) => {
         const expected = show(model(opts, input));
         expect(show(run(opts, [input]))).toEqual(expected);
-        expect(show(run(opts, split(input, cuts)))).toEqual(expected);
+        expect(show(run(opts, splitAt(input, cuts)))).toEqual(expected);
         expect(show(run(opts, [...input].map((b) => new Uint8Array([b]))))).toEqual(expected);
       }),
       { numRuns: 2000 },
@@ -275,7 +264,7 @@ describe("Framer", () => {
             return model({ delimiter, maxBytes: framed.length }, framed).length === 1;
           });
           const wire = new Uint8Array(payloads.flatMap((p) => [...encodeFrame(p, d)]));
-          const events = run({ delimiter, maxBytes: 1 << 16 }, split(wire, cuts));
+          const events = run({ delimiter, maxBytes: 1 << 16 }, splitAt(wire, cuts));
           expect(events).toEqual(payloads.map((p) => ({ kind: "frame", bytes: p })));
         },
       ),

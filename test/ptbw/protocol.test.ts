@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { splitAt } from "../helpers/chunks.ts";
 import {
   CommandStream,
   commentLines,
@@ -37,18 +38,6 @@ function decode(chunks: Uint8Array[]): StreamEvent[] {
 }
 
 const decodeText = (...chunks: string[]) => decode(chunks.map(bytes));
-
-/** Cut `input` at the given (unsorted, possibly repeated) points. */
-function split(input: Uint8Array, points: number[]): Uint8Array[] {
-  const cuts = [...new Set(points.map((p) => p % (input.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const c of [...cuts, input.length]) {
-    out.push(input.subarray(at, c));
-    at = c;
-  }
-  return out;
-}
 
 const cmd = (op: string, n = 0): StreamEvent => ({ kind: "command", op, n });
 
@@ -189,7 +178,7 @@ describe("CommandStream properties", () => {
     fc.assert(
       fc.property(someBytes, fc.array(fc.nat(), { maxLength: 40 }), fc.boolean(), (input, points, singles) => {
         const whole = decode([input]);
-        const chunks = singles ? Array.from(input, (b) => Uint8Array.of(b)) : split(input, points);
+        const chunks = singles ? Array.from(input, (b) => Uint8Array.of(b)) : splitAt(input, points);
         expect(decode(chunks)).toEqual(whole);
       }),
       { numRuns: 500 },

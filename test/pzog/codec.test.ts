@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { concatBytes } from "../../lib/bytes.ts";
+import { splitAt } from "../helpers/chunks.ts";
 import {
   ACK,
   type BadReason,
@@ -36,28 +38,6 @@ function decode(chunks: Uint8Array[]): string[] {
   const d = new LineDecoder();
   return showItems(chunks.flatMap((c) => d.push(c)));
 }
-
-/** Cut `input` at the given positions (taken modulo its length + 1). */
-function split(input: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...points, input.length]) {
-    out.push(input.subarray(prev, p));
-    prev = p;
-  }
-  return out;
-}
-
-const concat = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 /**
  * The framing rules over the whole input at once, written independently of
@@ -182,7 +162,7 @@ describe("LineDecoder", () => {
         const input = latin1(pieces.join(""));
         const whole = decode([input]);
         expect(whole).toEqual(modelDecode(input));
-        expect(decode(split(input, cuts))).toEqual(whole);
+        expect(decode(splitAt(input, cuts))).toEqual(whole);
       }),
     );
   });
@@ -369,8 +349,8 @@ describe("client grammar", () => {
     for (const mode of MODES) {
       fc.assert(
         fc.property(fc.array(clientFrame(mode), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (frames, cuts) => {
-          const stream = concat(frames.map(encodeClient));
-          expect(decodeAndParse(split(stream, cuts), (l) => parseClientLine(l, mode))).toEqual(frames);
+          const stream = concatBytes(frames.map(encodeClient));
+          expect(decodeAndParse(splitAt(stream, cuts), (l) => parseClientLine(l, mode))).toEqual(frames);
         }),
         { numRuns: 200 },
       );
@@ -472,8 +452,8 @@ describe("peer grammar", () => {
     for (const mode of MODES) {
       fc.assert(
         fc.property(fc.array(peerFrame(mode), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (frames, cuts) => {
-          const stream = concat(frames.map(encodePeer));
-          expect(decodeAndParse(split(stream, cuts), (l) => parsePeerLine(l, mode))).toEqual(frames);
+          const stream = concatBytes(frames.map(encodePeer));
+          expect(decodeAndParse(splitAt(stream, cuts), (l) => parsePeerLine(l, mode))).toEqual(frames);
         }),
         { numRuns: 200 },
       );

@@ -4,32 +4,13 @@
  * per node, and helpers to start, stop, kill and inspect the nodes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { tempDir } from "../helpers/fs.ts";
-import { waitFor } from "../helpers/net.ts";
+import { freePort, waitFor } from "../helpers/net.ts";
 import { type Background, background, binary, type Finished, run } from "../helpers/process.ts";
 
 export const NAMES = ["la", "test", "lg", "sm", "g"] as const;
 export const ip = (i: number) => `127.0.0.${i + 1}`;
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
-  });
-}
-
-/** A port free on every address in `hosts`. */
-export async function portFreeOn(hosts: string[], avoid: number[] = []): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    if (avoid.includes(port)) continue;
-    const free = await Promise.all(hosts.map((h) => portFree(h, port)));
-    if (free.every(Boolean)) return port;
-  }
-}
 
 export interface RingOptions {
   /** Extra pzog arguments for every node. */
@@ -119,8 +100,8 @@ export class TestRing {
   /** Start all five nodes (but `absent` ones) and wait for their links. */
   static async start(opts: RingOptions = {}): Promise<TestRing> {
     const hosts = NAMES.map((_, i) => ip(i));
-    const clientPort = await portFreeOn(hosts);
-    const peerPort = await portFreeOn(hosts, [clientPort]);
+    const clientPort = await freePort(hosts);
+    const peerPort = await freePort(hosts, [clientPort]);
     const ring = new TestRing(clientPort, peerPort, opts);
     const present = ring.nodes.filter((n) => !opts.absent?.includes(n.index));
     await Promise.all(present.map((n) => n.start()));
