@@ -1,10 +1,10 @@
 /**
- * Exit statuses shared by every program: the BSD sysexits(3) codes, and the
- * shell's convention for a child killed by a signal.
+ * Exit statuses shared by every program: the BSD sysexits(3) codes and the
+ * error that carries one out of a command. Pure: protocol modules import it
+ * to name their statuses.
  *
  * @module
  */
-import { constants } from "node:os";
 
 /**
  * sysexits(3) codes.
@@ -48,31 +48,4 @@ export class Fatal extends Error {
     super(message);
     this.name = "Fatal";
   }
-}
-
-/**
- * The number of a signal name, e.g. 15 for `SIGTERM`; 0 if unknown.
- *
- * @example
- * ```ts
- * signalNumber("SIGKILL"); // 9
- * ```
- */
-export function signalNumber(name: string): number {
-  return (constants.signals as Record<string, number>)[name] ?? 0;
-}
-
-/**
- * The status a shell reports for a child that exited with `code` or was
- * killed by `signal`: the code itself, or 128 + the signal's number.
- *
- * @example
- * ```ts
- * waitStatus(null, "SIGTERM"); // 143
- * waitStatus(3, null);         // 3
- * ```
- */
-export function waitStatus(code: number | null, signal: string | null): number {
-  if (signal) return 128 + signalNumber(signal);
-  return code ?? EX.SOFTWARE;
 }

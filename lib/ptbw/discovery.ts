@@ -8,6 +8,8 @@
  * @module
  */
 
+import { EX } from "../exit.ts";
+
 /** An environment, as `process.env` is. */
 export type Env = Record<string, string | undefined>;
 
@@ -41,15 +43,15 @@ export function selectManager(env: Env, tags: string | undefined, depth: number)
   if (link === undefined) {
     const detached = env[`${PREFIX}_d`];
     const hint = detached === undefined ? "" : `, do you mean to specify option \`-t' as "${detached}"?`;
-    return { error: `no enclosing diversion${hint}`, status: 66 };
+    return { error: `no enclosing diversion${hint}`, status: EX.NOINPUT };
   }
   const top = wholeNumber(link);
-  if (top === undefined) return { error: `cannot parse ${link} "${link}" as a number`, status: 65 };
+  if (top === undefined) return { error: `cannot parse ${link} "${link}" as a number`, status: EX.DATAERR };
   if (top < depth) {
-    return { error: `requested depth of -${depth} is too large for current stack of ${top}`, status: 65 };
+    return { error: `requested depth of -${depth} is too large for current stack of ${top}`, status: EX.DATAERR };
   }
   const socket = env[`${PREFIX}_${top - depth}`];
-  if (socket === undefined) return { error: `deversion ${top - depth}: No such file or directory`, status: 65 };
+  if (socket === undefined) return { error: `deversion ${top - depth}: No such file or directory`, status: EX.DATAERR };
   return { socket };
 }
 

@@ -6,8 +6,9 @@
  */
 import { spawn, type StdioOptions } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { constants } from "node:os";
 import { errorCode } from "../errno.ts";
-import { waitStatus } from "../exit.ts";
+import { EX } from "../exit.ts";
 
 /** How a child ended: a wait status, or the errno code of a failed exec. */
 export type ChildEnd =
@@ -93,4 +94,31 @@ export function continueIfStopped(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The number of a signal name, e.g. 15 for `SIGTERM`; 0 if unknown.
+ *
+ * @example
+ * ```ts
+ * signalNumber("SIGKILL"); // 9
+ * ```
+ */
+export function signalNumber(name: string): number {
+  return (constants.signals as Record<string, number>)[name] ?? 0;
+}
+
+/**
+ * The status a shell reports for a child that exited with `code` or was
+ * killed by `signal`: the code itself, or 128 + the signal's number.
+ *
+ * @example
+ * ```ts
+ * waitStatus(null, "SIGTERM"); // 143
+ * waitStatus(3, null);         // 3
+ * ```
+ */
+export function waitStatus(code: number | null, signal: string | null): number {
+  if (signal) return 128 + signalNumber(signal);
+  return code ?? EX.SOFTWARE;
 }
