@@ -113,7 +113,6 @@ function serveBaseline(path: string): void {
 // ---------------------------------------------------------------------------
 // Processes and cleanup.
 
-
 /** Start a long-lived helper (manager or baseline server), tracked for cleanup. */
 function startDaemon(argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return startTracked(argv, { env });
@@ -185,7 +184,13 @@ interface Slice {
  * Callback-driven rather than promise-per-reply to keep the client's own
  * cost low, so the server, not this loop, is what saturates.
  */
-async function cycleSlice(path: string, connections: number, firstPid: number, warmMs: number, measureMs: number): Promise<Slice> {
+async function cycleSlice(
+  path: string,
+  connections: number,
+  firstPid: number,
+  warmMs: number,
+  measureMs: number,
+): Promise<Slice> {
   const sockets = await Promise.all(Array.from({ length: connections }, () => connect(path)));
   let cycles = 0;
   let stopping = false;
@@ -236,7 +241,12 @@ async function cycleSlice(path: string, connections: number, firstPid: number, w
  * measured in alternating slices (see SLICES). Every slice uses fresh pids
  * from `pids`, so no connection inherits another's tokens or credit.
  */
-async function cycleRates(paths: string[], connections: number, pids: { next: number }, firstLoop: boolean): Promise<number[]> {
+async function cycleRates(
+  paths: string[],
+  connections: number,
+  pids: { next: number },
+  firstLoop: boolean,
+): Promise<number[]> {
   const sums = paths.map(() => ({ cycles: 0, ms: 0 }));
   for (let slice = 0; slice < SLICES; slice++) {
     for (const [i, path] of paths.entries()) {
@@ -261,7 +271,9 @@ interface Command {
 /** Run `argv` to completion; throws unless it exits 0. */
 function runSync(argv: string[], env: NodeJS.ProcessEnv): void {
   const r = spawnSync(argv[0]!, argv.slice(1), { env, stdio: ["ignore", "ignore", "pipe"] });
-  if (r.status !== 0) throw new Error(`${argv.join(" ")}: exit ${r.status ?? r.signal}: ${r.stderr?.toString().trim()}`);
+  if (r.status !== 0) {
+    throw new Error(`${argv.join(" ")}: exit ${r.status ?? r.signal}: ${r.stderr?.toString().trim()}`);
+  }
 }
 
 /**
@@ -295,8 +307,7 @@ async function concurrentMs(argv: string[], count: number, env: NodeJS.ProcessEn
         if (code === 0) resolve();
         else reject(new Error(`${argv.join(" ")}: exit ${code ?? signal}: ${err.trim()}`));
       });
-    })
-  );
+    }));
   await Promise.all(ends);
   return performance.now() - t0;
 }
@@ -304,7 +315,8 @@ async function concurrentMs(argv: string[], count: number, env: NodeJS.ProcessEn
 // ---------------------------------------------------------------------------
 // Output.
 
-const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (x: number, digits = 0) =>
+  x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×`;
 
 /** Print rows as a left-aligned first column and right-aligned others. */
@@ -323,7 +335,11 @@ async function main(): Promise<void> {
   const dir = workDirectory("ptbw-bench-");
   const env = cleanEnv(dir);
   const version = spawnSync(PTBW, ["-V"], { env, encoding: "utf8" }).stdout.split("\n")[0]?.replace(/^ptbw: /, "");
-  console.log(`bench/ptbw.ts: ${version} | bun ${process.versions.bun ?? "?"} | ${process.platform} ${process.arch}, ${cpus().length} CPUs\n`);
+  console.log(
+    `bench/ptbw.ts: ${version} | bun ${
+      process.versions.bun ?? "?"
+    } | ${process.platform} ${process.arch}, ${cpus().length} CPUs\n`,
+  );
 
   // Part 1.
   const sock8 = join(dir, "m8.sock");
@@ -340,7 +356,11 @@ async function main(): Promise<void> {
     loopRows.push([String(k), fmt(ptbw), fmt(base), ratio(ptbw / base)]);
   }
   await stopDaemon(baseline);
-  console.log(`1. manager round trips: 1G + F per cycle, ${(SLICES * SLICE_MS) / 1000} s per cell, ptbw -m -J 8 vs bare Bun echo server`);
+  console.log(
+    `1. manager round trips: 1G + F per cycle, ${
+      (SLICES * SLICE_MS) / 1000
+    } s per cell, ptbw -m -J 8 vs bare Bun echo server`,
+  );
   table(loopRows);
 
   // Part 2.
@@ -356,7 +376,10 @@ async function main(): Promise<void> {
   console.log(`\n2. client wrapper, sequential, N=${RUNS} each`);
   table([
     ["command", "ms/run", "vs true", ...(flockMs ? ["vs flock"] : [])],
-    ...commands.map((c, i) => [c.label, fmt(ms[i]!, 2), ratio(ms[i]! / ms[0]!), ...(flockMs ? [ratio(ms[i]! / flockMs)] : [])]),
+    ...commands.map((
+      c,
+      i,
+    ) => [c.label, fmt(ms[i]!, 2), ratio(ms[i]! / ms[0]!), ...(flockMs ? [ratio(ms[i]! / flockMs)] : [])]),
   ]);
   await stopDaemon(manager8);
 
@@ -389,10 +412,16 @@ async function main(): Promise<void> {
   const wrapped = ms[ms.length - 1]!;
   const startup = ms[ms.length - 2]!;
   console.log(
-    `\nsummary: manager ${ratio(loopRatios[0]!)} (K=1) / ${ratio(loopRatios[1]!)} (K=8) of a bare echo server's round trips;` +
-      ` a wrapped \`true\` costs ${fmt(wrapped, 1)} ms (${ratio(wrapped / ms[0]!)} bare${flockMs ? `, ${ratio(wrapped / flockMs)} flock` : ""},` +
+    `\nsummary: manager ${ratio(loopRatios[0]!)} (K=1) / ${
+      ratio(loopRatios[1]!)
+    } (K=8) of a bare echo server's round trips;` +
+      ` a wrapped \`true\` costs ${fmt(wrapped, 1)} ms (${ratio(wrapped / ms[0]!)} bare${
+        flockMs ? `, ${ratio(wrapped / flockMs)} flock` : ""
+      },` +
       ` ${fmt((100 * startup) / wrapped)}% of it runtime start-up);` +
-      ` ${CLIENTS} clients on ${TOKENS} tokens: ${fmt(contendedMs)} ms, ${ratio(contendedMs / wideMs)} the uncontended time.`,
+      ` ${CLIENTS} clients on ${TOKENS} tokens: ${fmt(contendedMs)} ms, ${
+        ratio(contendedMs / wideMs)
+      } the uncontended time.`,
   );
 }
 

@@ -70,21 +70,12 @@
  */
 import { Buffer } from "node:buffer";
 import { type ChildProcess, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { cpus, release } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort as freePortOn } from "../lib/net/tcp.ts";
+import { freePort as freePortOn } from "../lib/net/stream-sockets.ts";
 import { runBench, startTracked, workDirectory } from "./harness.ts";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -157,7 +148,9 @@ function two(n: number): string {
 /** `YYYY-MM-DD HH:MM:SS`, local time (pzog's access.log prefix without the space). */
 function stampOf(ms: number): string {
   const d = new Date(ms);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${
+    two(d.getSeconds())
+  }`;
 }
 
 function writeAll(fd: number, data: Uint8Array): void {
@@ -258,7 +251,7 @@ function runSink(argv: string[]): void {
             if (end === start) continue;
             const c = text.slice(start, end);
             logLine(prefix, c);
-            if (relay) for (const t of targets) forward(t, `2${c}\r\n`);
+            if (relay) { for (const t of targets) forward(t, `2${c}\r\n`); }
           } else {
             if (end - start < 2) continue;
             const c = text.slice(start + 1, end);
@@ -321,7 +314,6 @@ function runSink(argv: string[]): void {
 
 // ---------------------------------------------------------------------------
 // Processes and cleanup.
-
 
 interface Daemon {
   child: ChildProcess;
@@ -419,8 +411,24 @@ async function startRing(mode: string, fsync: Fsync, trace: boolean): Promise<Sy
     const cwd = join(dir, name);
     mkdirSync(cwd);
     const argv = [
-      PZOG, "--name", name, "--ring-file", ringFile, "-p", String(clientPort), "--log-dir", "logs", "--spool-dir", "spool",
-      "--fsync", fsync, "--protocol", mode, "--drain-timeout", "2", ...(trace ? ["--trace", join(cwd, "trace")] : []),
+      PZOG,
+      "--name",
+      name,
+      "--ring-file",
+      ringFile,
+      "-p",
+      String(clientPort),
+      "--log-dir",
+      "logs",
+      "--spool-dir",
+      "spool",
+      "--fsync",
+      fsync,
+      "--protocol",
+      mode,
+      "--drain-timeout",
+      "2",
+      ...(trace ? ["--trace", join(cwd, "trace")] : []),
     ];
     return startDaemon(`pzog ${name}`, argv, cwd);
   });
@@ -446,8 +454,18 @@ async function startSinks(fsync: Fsync, relay: boolean, trace: boolean): Promise
   const ready: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const argv = [
-      process.execPath, SELF, "--sink", "--index", String(i), "--client-port", String(clientPort), "--fsync", fsync,
-      "--log", join(dir, `${NAMES[i]}.log`), ...(relay ? ["--relay", "--peer-port", String(peerPort)] : []),
+      process.execPath,
+      SELF,
+      "--sink",
+      "--index",
+      String(i),
+      "--client-port",
+      String(clientPort),
+      "--fsync",
+      fsync,
+      "--log",
+      join(dir, `${NAMES[i]}.log`),
+      ...(relay ? ["--relay", "--peer-port", String(peerPort)] : []),
       ...(trace ? ["--trace", join(dir, `${NAMES[i]}.trace`)] : []),
     ];
     const d = startDaemon(`sink ${NAMES[i]}`, argv, dir);
@@ -464,7 +482,10 @@ async function startSinks(fsync: Fsync, relay: boolean, trace: boolean): Promise
     );
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("sinks: not ready after 10 s")), 10_000)));
+  const timeout = new Promise<never>((
+    _,
+    reject,
+  ) => (timer = setTimeout(() => reject(new Error("sinks: not ready after 10 s")), 10_000)));
   try {
     await Promise.race([Promise.all(ready), timeout]);
   } finally {
@@ -549,7 +570,9 @@ function okCounter(socket: Socket, label: string, fail: (err: Error) => void, on
   socket.on("data", (chunk: Buffer) => {
     let n = 0;
     for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] !== OK_BYTES[phase]) return fail(new Error(`${label}: unexpected reply ${JSON.stringify(chunk.toString("latin1"))}`));
+      if (chunk[i] !== OK_BYTES[phase]) {
+        return fail(new Error(`${label}: unexpected reply ${JSON.stringify(chunk.toString("latin1"))}`));
+      }
       phase = (phase + 1) & 3;
       if (phase === 0) n++;
     }
@@ -577,7 +600,13 @@ interface LoadResult {
  * unmeasured, then `measureMs` measured; then no new lines, and wait for
  * the outstanding ones.
  */
-async function closedLoop(system: System, pool: Buffer, clients: number, warmMs: number, measureMs: number): Promise<LoadResult> {
+async function closedLoop(
+  system: System,
+  pool: Buffer,
+  clients: number,
+  warmMs: number,
+  measureMs: number,
+): Promise<LoadResult> {
   const sockets = await Promise.all(Array.from({ length: clients }, () => connect(HOSTS[0]!, system.clientPort)));
   let oks = 0;
   let lastOkMs = 0;
@@ -600,13 +629,18 @@ async function closedLoop(system: System, pool: Buffer, clients: number, warmMs:
         }
       };
       socket.on("error", fail);
-      socket.on("close", () => (stopping && outstanding === 0 ? resolve() : fail(new Error(`${system.label}: connection closed under load`))));
+      socket.on("close", () => (stopping && outstanding === 0
+        ? resolve()
+        : fail(new Error(`${system.label}: connection closed under load`))));
       okCounter(socket, system.label, fail, (n) => {
         oks += n;
         outstanding -= n;
         lastOkMs = performance.now();
-        if (!stopping) send(n);
-        else if (outstanding === 0) socket.end();
+        if (!stopping) {
+          send(n);
+        } else if (outstanding === 0) {
+          socket.end();
+        }
       });
       send(IN_FLIGHT);
     })
@@ -642,7 +676,12 @@ interface Replication {
 }
 
 /** Wait until every one of `files` holds at least `lines` lines of `lineBytes`. */
-async function waitForLines(files: string[], lines: number, lineBytes: number, timeoutMs: number): Promise<Replication> {
+async function waitForLines(
+  files: string[],
+  lines: number,
+  lineBytes: number,
+  timeoutMs: number,
+): Promise<Replication> {
   const until = performance.now() + timeoutMs;
   for (;;) {
     const sizes = files.map(fileSize);
@@ -793,7 +832,14 @@ const RSYSLOG_STAMP = ["year", "-", "month", "-", "day", " ", "hour", ":", "minu
  * (plain TCP has no acks) for `warmMs` unmeasured and `measureMs` measured;
  * the figure is lines the second appends per second during the window.
  */
-async function rsyslogRate(rsyslogd: string, fsync: Fsync, pool: Buffer, clients: number, warmMs: number, measureMs: number): Promise<number> {
+async function rsyslogRate(
+  rsyslogd: string,
+  fsync: Fsync,
+  pool: Buffer,
+  clients: number,
+  warmMs: number,
+  measureMs: number,
+): Promise<number> {
   const dir = join(workDirectory("pzog-bench-"), `rsyslog${++systems}`);
   const out = join(dir, "out.log");
   const start = async (name: string, host: string, port: number, action: string) => {
@@ -893,7 +939,9 @@ async function waitForConnect(host: string, port: number, d: Daemon): Promise<vo
 // Output.
 
 const fmt = (x: number, digits = 0) =>
-  Number.isFinite(x) ? x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "-";
+  Number.isFinite(x)
+    ? x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : "-";
 const times = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×` : "-");
 const round = (x: number, digits: number) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
 
@@ -917,7 +965,14 @@ interface Metric {
   anchor_ratio: number | null;
 }
 
-function metric(name: Metric["metric"], mode: string, fsync: Fsync, value: number, baseline: number, anchor?: number): Metric {
+function metric(
+  name: Metric["metric"],
+  mode: string,
+  fsync: Fsync,
+  value: number,
+  baseline: number,
+  anchor?: number,
+): Metric {
   const digits = name === "M1" || name === "ring" ? 0 : 3;
   return {
     metric: name,
@@ -935,7 +990,9 @@ function metric(name: Metric["metric"], mode: string, fsync: Fsync, value: numbe
 function cpuLine(labels: string[], seconds: number[], selfSeconds: number, windowMs: number): string {
   const pct = (s: number) => `${fmt((100 * s) / (windowMs / 1000))}%`;
   const total = seconds.reduce((a, b) => a + b, 0) + selfSeconds;
-  return `${labels.map((l, i) => `${l} ${pct(seconds[i]!)}`).join(", ")}, load generator ${pct(selfSeconds)}; total ${pct(total)} of ${cpus().length * 100}%`;
+  return `${labels.map((l, i) => `${l} ${pct(seconds[i]!)}`).join(", ")}, load generator ${pct(selfSeconds)}; total ${
+    pct(total)
+  } of ${cpus().length * 100}%`;
 }
 
 // ---------------------------------------------------------------------------
@@ -959,7 +1016,9 @@ async function throughput(system: System, pool: Buffer, s: Settings, replicate: 
   if (!replicate) {
     // Nothing to replicate, but every acknowledged line must be in the log.
     const rep = await waitForLines(system.logs, load.total, LOGGED, 5000);
-    if (rep.doneMs === undefined) throw new Error(`${system.label}: ${load.total} lines acknowledged, ${rep.minLines} logged`);
+    if (rep.doneMs === undefined) {
+      throw new Error(`${system.label}: ${load.total} lines acknowledged, ${rep.minLines} logged`);
+    }
     return { load, accepted, replicated: NaN, lagMs: undefined };
   }
   const runMs = load.lastOkMs - load.firstMs;
@@ -967,8 +1026,12 @@ async function throughput(system: System, pool: Buffer, s: Settings, replicate: 
   const rep = await waitForLines(system.logs, load.total, LOGGED, Math.max(15_000, 3 * runMs));
   const endMs = rep.doneMs ?? performance.now();
   // Exactly once on every node (§6.4): more bytes than lines × LOGGED would be duplicates.
-  const extra = system.logs.map(fileSize).map((b, i) => [NAMES[i], b / LOGGED - load.total] as const).filter(([, n]) => n > 0);
-  if (extra.length > 0) warnings.push(`${system.label}: lines logged more than once: ${extra.map(([n, k]) => `${n} +${k}`).join(", ")}`);
+  const extra = system.logs.map(fileSize).map((b, i) => [NAMES[i], b / LOGGED - load.total] as const).filter(([, n]) =>
+    n > 0
+  );
+  if (extra.length > 0) {
+    warnings.push(`${system.label}: lines logged more than once: ${extra.map(([n, k]) => `${n} +${k}`).join(", ")}`);
+  }
   return {
     load,
     accepted,
@@ -979,18 +1042,26 @@ async function throughput(system: System, pool: Buffer, s: Settings, replicate: 
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  for (const a of args) if (a !== "--long") throw new Error(`unknown argument "${a}" (usage: bun bench/pzog.ts [--long])`);
+  for (const a of args) {
+    if (a !== "--long") throw new Error(`unknown argument "${a}" (usage: bun bench/pzog.ts [--long])`);
+  }
   const s = args.includes("--long") ? LONG : DEFAULT;
   if (!existsSync(PZOG)) throw new Error(`${PZOG} is missing: run \`bun scripts/build.ts\` first`);
   workDirectory("pzog-bench-");
   const version = spawnSync(PZOG, ["-V"], { encoding: "utf8" }).stdout.trim();
   const cpu = cpus();
   console.log(
-    `bench/pzog.ts: ${version} | bun ${process.versions.bun ?? "?"} | ${process.platform} ${release()} ${process.arch}` +
-      ` | ${cpu[0]?.model.trim() ?? "?"} ×${cpu.length} | ${s.long ? "--long" : "default (short) run; --long for §10's full lengths"}`,
+    `bench/pzog.ts: ${version} | bun ${
+      process.versions.bun ?? "?"
+    } | ${process.platform} ${release()} ${process.arch}` +
+      ` | ${cpu[0]?.model.trim() ?? "?"} ×${cpu.length} | ${
+        s.long ? "--long" : "default (short) run; --long for §10's full lengths"
+      }`,
   );
   console.log(
-    `M1: ${s.clients} connections × ${IN_FLIGHT} lines in flight to la, ${CONTENT}-octet lines, ${s.warmMs / 1000} s warm-up + ${s.measureMs / 1000} s measured;` +
+    `M1: ${s.clients} connections × ${IN_FLIGHT} lines in flight to la, ${CONTENT}-octet lines, ${
+      s.warmMs / 1000
+    } s warm-up + ${s.measureMs / 1000} s measured;` +
       ` M2: ${M2_RATE} msg/s over 5 entry nodes, ${s.m2WarmMs / 1000} s warm-up + ${s.m2Ms / 1000} s measured`,
   );
   const rsyslogd = rsyslogPath();
@@ -1063,14 +1134,21 @@ async function main(): Promise<void> {
           ...(anchor !== undefined ? [fmt(anchor), times(m1 / anchor)] : []),
         ]]
         : []),
-      ["ring, replicated msg/s (vs sink tree)", fmt(pz.replicated), fmt(tr.replicated), times(pz.replicated / tr.replicated)],
+      [
+        "ring, replicated msg/s (vs sink tree)",
+        fmt(pz.replicated),
+        fmt(tr.replicated),
+        times(pz.replicated / tr.replicated),
+      ],
       ["  (sink tree accepted, msg/s)", "", fmt(tr.accepted), ""],
       ["  last copy after the last ok", lag(pz), lag(tr), ""],
       ["M2 p50 entry → 5th node, ms", fmt(pzLat.p50, 2), fmt(trLat.p50, 2), times(pzLat.p50 / trLat.p50)],
       ["M2 p99, ms", fmt(pzLat.p99, 2), fmt(trLat.p99, 2), times(pzLat.p99 / trLat.p99)],
       ["M2 max, ms", fmt(pzLat.max, 2), fmt(trLat.max, 2), times(pzLat.max / trLat.max)],
       ...(["entry", "relay", "leaf"] as const).map((hop) => [
-        `  hop ${{ entry: "write → entry log", relay: "entry → relay (+1, +2)", leaf: "relay → leaf (+3, +4)" }[hop]}, p50/p99`,
+        `  hop ${
+          { entry: "write → entry log", relay: "entry → relay (+1, +2)", leaf: "relay → leaf (+3, +4)" }[hop]
+        }, p50/p99`,
         `${fmt(pzLat.hops[hop][0], 2)}/${fmt(pzLat.hops[hop][1], 2)}`,
         `${fmt(trLat.hops[hop][0], 2)}/${fmt(trLat.hops[hop][1], 2)}`,
         "",
@@ -1078,18 +1156,30 @@ async function main(): Promise<void> {
     ];
     table(rows);
     if (pzLat.missing > 0 || trLat.missing > 0) {
-      console.log(`  M2 lines missing on some node after ${drainMs / 1000} s: pzog ${pzLat.missing}/${pzLat.count}, sink ${trLat.missing}/${trLat.count}`);
+      console.log(
+        `  M2 lines missing on some node after ${
+          drainMs / 1000
+        } s: pzog ${pzLat.missing}/${pzLat.count}, sink ${trLat.missing}/${trLat.count}`,
+      );
     }
     if (pzLat.duplicated > 0 || trLat.duplicated > 0) {
-      console.log(`  M2 lines logged twice on some node: pzog ${pzLat.duplicated}/${pzLat.count}, sink ${trLat.duplicated}/${trLat.count}`);
+      console.log(
+        `  M2 lines logged twice on some node: pzog ${pzLat.duplicated}/${pzLat.count}, sink ${trLat.duplicated}/${trLat.count}`,
+      );
     }
     for (const w of warnings.splice(0)) console.log(`  warning: ${w}`);
     if (headlineReplicated) {
-      console.log(`  M1 headline is the replicated rate (§10): the last node logged the last line ${lag(pz)} after the run, > 10 % of ${fmt(runMs / 1000, 1)} s`);
+      console.log(
+        `  M1 headline is the replicated rate (§10): the last node logged the last line ${
+          lag(pz)
+        } after the run, > 10 % of ${fmt(runMs / 1000, 1)} s`,
+      );
     }
     console.log(`  CPU in M1's window, pzog: ${cpuLine([...NAMES], pz.load.cpu, pz.load.selfCpu, pz.load.windowMs)}`);
     console.log(`  CPU in M1's window, sink: ${cpuLine(["sink"], sk.load.cpu, sk.load.selfCpu, sk.load.windowMs)}`);
-    console.log(`  CPU in M1's window, sink tree: ${cpuLine([...NAMES], tr.load.cpu, tr.load.selfCpu, tr.load.windowMs)}`);
+    console.log(
+      `  CPU in M1's window, sink tree: ${cpuLine([...NAMES], tr.load.cpu, tr.load.selfCpu, tr.load.windowMs)}`,
+    );
 
     results.push(
       metric("M1", mode, fsync, m1, sk.accepted, anchor),

@@ -139,7 +139,7 @@ export function canonicalIp(text: string): string | null {
   }
   let runAt = -1;
   let runLen = 1; // a lone zero group is not compressed
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && g[j] === 0) j++;
     if (j - i > runLen) [runAt, runLen] = [i, j - i];

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createConsola, type ConsolaInstance, type LogObject } from "consola/core";
+import { type ConsolaInstance, createConsola, type LogObject } from "consola/core";
 import { formatWithOptions } from "node:util";
 import { printErr } from "./runtime/stdio.ts";
 

@@ -24,7 +24,16 @@ for (const prog of programs) {
     process.execPath,
     // --bytecode: precompiled code starts in less than half the time, which
     // is most of what a short-lived client (ptbw -R1 cmd) costs.
-    ["build", "--compile", "--minify", "--bytecode", "--sourcemap=none", join("cmd", `${prog}.ts`), "--outfile", join("dist", prog)],
+    [
+      "build",
+      "--compile",
+      "--minify",
+      "--bytecode",
+      "--sourcemap=none",
+      join("cmd", `${prog}.ts`),
+      "--outfile",
+      join("dist", prog),
+    ],
     { cwd: root, encoding: "utf8" },
   );
   if (run.status !== 0) {

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { freePort } from "../lib/net/tcp.ts";
+import { freePort } from "../lib/net/stream-sockets.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,8 +56,7 @@ async function ptbwDemo(work: string): Promise<void> {
     new Promise<number | null>((resolve) => {
       const c = spawn(ptbw, ["-t", sock, "-R1", "sh", "-c", job], { env, stdio: "inherit" });
       c.on("close", (code) => resolve(code));
-    })
-  );
+    }));
   await sleep(200);
   say("  tableau while the jobs run:");
   const tableau = spawnSync(ptbw, ["-t", sock], { env, encoding: "utf8" });
@@ -104,7 +103,10 @@ async function pzogDemo(work: string): Promise<void> {
   const nodes = names.map((name) => {
     const dir = join(work, name);
     mkdirSync(dir);
-    const proc = spawn(join(dist, "pzog"), ["-T", "--name", name, ...ports], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+    const proc = spawn(join(dist, "pzog"), ["-T", "--name", name, ...ports], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     daemons.push(proc);
     const exited = new Promise<number | null>((resolve) => proc.on("close", (code) => resolve(code)));
     return { name, dir, proc, exited };
@@ -113,13 +115,31 @@ async function pzogDemo(work: string): Promise<void> {
     const path = join(dir, "logs", file);
     return existsSync(path) ? readFileSync(path, "utf8").trimEnd().split("\n").filter(Boolean) : [];
   };
-  for (let i = 0; i < 200 && !nodes.every((n) => read(n.dir, "error.log").filter((l) => / peer-up /.test(l)).length === 4); i++) {
+  for (
+    let i = 0;
+    i < 200 && !nodes.every((n) => read(n.dir, "error.log").filter((l) => / peer-up /.test(l)).length === 4);
+    i++
+  ) {
     await sleep(50);
   }
-  check(nodes.every((n) => read(n.dir, "error.log").filter((l) => / peer-up /.test(l)).length === 4), "every node has its four peer links up");
+  check(
+    nodes.every((n) => read(n.dir, "error.log").filter((l) => / peer-up /.test(l)).length === 4),
+    "every node has its four peer links up",
+  );
 
   const ring = names.map((n, i) => `${n}=${hosts[i]}:${peerPort}`).join(",");
-  const burst = spawnSync(join(dist, "psprog"), ["--ring", ring, "-p", String(clientPort), "-n", "500", "-i", "0", "--log-dir", join(work, "plog")], {
+  const burst = spawnSync(join(dist, "psprog"), [
+    "--ring",
+    ring,
+    "-p",
+    String(clientPort),
+    "-n",
+    "500",
+    "-i",
+    "0",
+    "--log-dir",
+    join(work, "plog"),
+  ], {
     encoding: "utf8",
   });
   check(burst.status === 0, "psprog sent 500 lines to random members, every one acknowledged");

@@ -1,6 +1,7 @@
 /**
  * The code runs under Deno too (design card): `deno check` and `deno lint`
- * over cmd/, lib/, bench/ and scripts/, and a smoke test per program running
+ * over cmd/, lib/, bench/ and scripts/, `deno fmt --check` over the code and
+ * tests (line width 120, deno.json), and a smoke test per program running
  * `deno run -A cmd/<prog>.ts` through one real exchange.
  */
 import { describe, expect, test } from "bun:test";
@@ -21,6 +22,12 @@ test("deno check passes over cmd/, lib/, bench/ and scripts/", async () => {
 test("deno lint finds nothing in cmd/, lib/, bench/ and scripts/", async () => {
   const r = await run([DENO, "lint", "cmd", "lib", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
   expect(r.stderr + r.stdout).not.toContain("error[");
+  expect(r.code).toBe(0);
+});
+
+test("deno fmt finds every file of cmd/, lib/, test/, bench/, scripts/ and hw/ formatted", async () => {
+  const r = await run([DENO, "fmt", "--check"], { cwd: ROOT, timeout: 120_000 });
+  expect(r.stderr.split("\n").filter((line) => line.startsWith("from "))).toEqual([]);
   expect(r.code).toBe(0);
 });
 
@@ -48,17 +55,54 @@ describe("smoke tests under Deno", () => {
     const ring = join(dir, "ring");
     writeFileSync(ring, NAMES.map((n, i) => `${n} ${ip(i)}:${peerPort}\n`).join(""));
     const node = background(
-      [...programArgv("pzog", "deno"), "--name", "la", "--ring-file", ring, "-p", String(clientPort), "--log-dir", "logs", "--spool-dir", "spool"],
+      [
+        ...programArgv("pzog", "deno"),
+        "--name",
+        "la",
+        "--ring-file",
+        ring,
+        "-p",
+        String(clientPort),
+        "--log-dir",
+        "logs",
+        "--spool-dir",
+        "spool",
+      ],
       { cwd: dir },
     );
     const errorLog = join(dir, "logs", "error.log");
-    await waitFor("the node to start", () => existsSync(errorLog) && readFileSync(errorLog, "utf8").includes(" start la "), 30_000);
+    await waitFor(
+      "the node to start",
+      () => existsSync(errorLog) && readFileSync(errorLog, "utf8").includes(" start la "),
+      30_000,
+    );
     const r = await run(
-      [...programArgv("psprog", "deno"), "--ring-file", ring, "-p", String(clientPort), "-s", "la", "-n", "3", "-i", "0", "-m", "from deno", "--log-dir", join(dir, "plog")],
+      [
+        ...programArgv("psprog", "deno"),
+        "--ring-file",
+        ring,
+        "-p",
+        String(clientPort),
+        "-s",
+        "la",
+        "-n",
+        "3",
+        "-i",
+        "0",
+        "-m",
+        "from deno",
+        "--log-dir",
+        join(dir, "plog"),
+      ],
       { cwd: dir, timeout: 60_000 },
     );
     expect(r.code).toBe(0);
-    await waitFor("three lines", () => readFileSync(join(dir, "logs", "access.log"), "utf8").split("\n").filter((l) => l.endsWith(" from deno")).length === 3);
+    await waitFor(
+      "three lines",
+      () =>
+        readFileSync(join(dir, "logs", "access.log"), "utf8").split("\n").filter((l) => l.endsWith(" from deno"))
+          .length === 3,
+    );
     process.kill(node.pid, "SIGTERM");
     expect((await node.exited).code).toBe(0);
   }, 90_000);

@@ -1,34 +1,33 @@
 /**
  * The manager's core: every connection's protocol state, the token pool,
- * the wait queue and the manager's own lifetime, driven by events and
- * answering through an output port. No sockets, no timers, no clock.
+ * the wait queue and the manager's own lifetime. A stream core (lib/core.ts):
+ * events in, effects out, time only as `now`; no sockets, no timers.
  *
  * @module
  */
+import type { ConnId, StreamCore, StreamEffects, StreamPeer } from "../core.ts";
 import { TokenPool } from "./pool.ts";
 import { CommandStream, PROTOCOL_VERSION, reply } from "./protocol.ts";
 import { type Policy, Scheduler, type Waiter } from "./schedule.ts";
 
-/** Where the broker's answers go; implemented by the socket adapter. */
-export interface BrokerOutput {
-  /**
-   * Send bytes on connection `id`. False means its output is backed up: the
-   * broker stops executing that connection's commands until
-   * {@link Broker.writable} is called.
-   */
-  send(id: number, bytes: Uint8Array): boolean;
-  /** Close connection `id` (the broker has already forgotten it). */
-  close(id: number): void;
-  /** Stop (false) or resume (true) reading connection `id`. */
-  reading(id: number, on: boolean): void;
+/** What the broker does beyond a stream core's effects. */
+export interface BrokerEffects extends StreamEffects {
+  /** If the utility `pid` is stopped by a signal, continue it (a stray ^Z would otherwise hang the pool). */
+  continueIfStopped(pid: number): void;
+}
+
+/** What the broker asks of the machine it runs on, synchronously. */
+export interface BrokerHost {
+  /** Whether process `pid` exists (for a `-p` leader, which is not our child). */
+  isAlive(pid: number): boolean;
 }
 
 /**
- * The GNU make jobserver the pool is lent to (`--jobserver`). `take` reads
- * every byte make has given back without blocking; `give` writes up to
- * `count` bytes and says how many it wrote.
+ * The GNU make jobserver the pool is lent to (`--jobserver`): a store of
+ * tokens. `take` reads every byte make has given back without blocking;
+ * `give` writes up to `count` bytes and says how many it wrote.
  */
-export interface JobserverPort {
+export interface Jobserver {
   take(): number;
   give(count: number): number;
 }
@@ -48,10 +47,21 @@ export interface BrokerConfig {
   selfPid: number;
   /**
    * The process whose life the manager follows (the `M` reply): the
-   * utility's pid, the `-p` pid, or, for a persistent `:` instance, "self".
+   * utility (a child, whose end the program reports with
+   * {@link Broker.leaderGone}), a `-p` process (watched with
+   * {@link BrokerHost.isAlive}), or, for a persistent `:` instance, "self".
    */
-  leader: number | "self";
+  leader: { child: number } | { elected: number } | "self";
 }
+
+/** Unflushed reply bytes on a connection above which its commands wait for `writable`. */
+export const HIGH_WATER = 64 * 1024;
+/** How often make's returned bytes are read while waiters hope for lent tokens. */
+const JOBSERVER_POLL_MS = 50;
+/** How often a `-p` leader's life is checked. */
+const ELECTED_POLL_MS = 250;
+/** How often the utility is checked for a stop signal. */
+const STOPPED_POLL_MS = 1000;
 
 /** Owner of the tokens lent to the jobserver. */
 const LENT = -1;
@@ -62,9 +72,11 @@ interface Session extends Waiter {
   pid: number;
   /** Its `G` is queued. */
   blocked: boolean;
-  /** We told the adapter to stop reading it (while blocked). */
+  /** Reading it is paused (while blocked or stalled). */
   paused: boolean;
-  /** Its replies are backed up. */
+  /** Reply bytes sent since the driver last said `writable`. */
+  unflushed: number;
+  /** Its replies are backed up (unflushed reached HIGH_WATER). */
   stalled: boolean;
 }
 
@@ -73,34 +85,36 @@ interface Session extends Waiter {
  *
  * @example
  * ```ts
- * const out: string[] = [];
- * const broker = new Broker(config, {
- *   send: (_id, b) => out.push(new TextDecoder().decode(b)),
- *   close: () => {}, reading: () => {},
- * });
- * broker.open(1);
- * broker.receive(1, new TextEncoder().encode("12345\nS"));
- * out; // ["4,23\n"]
+ * const broker = new Broker(config, effects, { isAlive: () => true });
+ * broker.opened(1, { listener: "ptbw", address: "", port: 0 }, Date.now());
+ * broker.received(1, new TextEncoder().encode("12345\nS"), Date.now());
+ * // effects.send(1, "4,23\n")
  * ```
  */
-export class Broker {
+export class Broker implements StreamCore {
   readonly pool: TokenPool;
   readonly #config: BrokerConfig;
-  readonly #out: BrokerOutput;
+  readonly #fx: BrokerEffects;
+  readonly #host: BrokerHost;
   readonly #sessions = new Map<number, Session>();
   readonly #queue: Scheduler<Session>;
   readonly #runnable = new Set<Session>();
   #leader: number;
   #pumping = false;
-  #jobserver: JobserverPort | undefined;
+  #jobserver: Jobserver | undefined;
   #implicitSlot = 0;
+  #done = false;
+  #jobserverPollAt = 0;
+  #leaderPollAt = 0;
 
-  constructor(config: BrokerConfig, out: BrokerOutput) {
+  constructor(config: BrokerConfig, fx: BrokerEffects, host: BrokerHost) {
     this.#config = config;
-    this.#out = out;
+    this.#fx = fx;
+    this.#host = host;
     this.pool = new TokenPool(config.tokens);
     this.#queue = new Scheduler(config.policy);
-    this.#leader = config.leader === "self" ? config.selfPid : config.leader;
+    const leader = config.leader;
+    this.#leader = leader === "self" ? config.selfPid : "child" in leader ? leader.child : leader.elected;
   }
 
   /** Open connections, including ones still sending credentials. */
@@ -123,58 +137,87 @@ export class Broker {
     return this.#leader === 0 && this.#sessions.size === 0;
   }
 
-  /** A connection was accepted. */
-  open(id: number): void {
-    this.#sessions.set(id, {
-      id,
+  opened(conn: ConnId, _peer: StreamPeer, _now: number): void {
+    this.#sessions.set(conn, {
+      id: conn,
       stream: new CommandStream(),
       pid: 0,
       want: 0,
       credit: 0,
       blocked: false,
       paused: false,
+      unflushed: 0,
       stalled: false,
     });
   }
 
-  /** Bytes arrived on connection `id`. */
-  receive(id: number, bytes: Uint8Array): void {
-    const s = this.#sessions.get(id);
+  received(conn: ConnId, bytes: Uint8Array, _now: number): void {
+    const s = this.#sessions.get(conn);
     if (!s) return;
     s.stream.push(bytes);
     this.#runnable.add(s);
     this.#pump();
   }
 
-  /** Connection `id`, stalled on backed-up replies, can take output again. */
-  writable(id: number): void {
-    const s = this.#sessions.get(id);
-    if (!s || !s.stalled) return;
+  writable(conn: ConnId, _now: number): void {
+    const s = this.#sessions.get(conn);
+    if (!s) return;
+    s.unflushed = 0;
+    if (!s.stalled) return;
     s.stalled = false;
+    this.#flow(s);
     this.#runnable.add(s);
     this.#pump();
   }
 
-  /** Connection `id` reached EOF or failed: its pid's tokens are freed. */
-  hangup(id: number): void {
-    const s = this.#sessions.get(id);
+  /** EOF or a failure: the connection's pid's tokens are freed. */
+  closed(conn: ConnId, _error: string | undefined, _now: number): void {
+    const s = this.#sessions.get(conn);
     if (!s) return;
     this.#forget(s);
     this.#pump();
+    this.#settle();
   }
 
-  /** The leader (utility, or `-p` process) is gone. */
+  /** Poll make's returned bytes, a `-p` leader's life, and a stopped utility. */
+  tick(now: number): void {
+    if (this.#wantsJobserverPoll && now >= this.#jobserverPollAt) {
+      this.#jobserverPollAt = now + JOBSERVER_POLL_MS;
+      this.#reclaim();
+      this.#pump();
+    }
+    const leader = this.#config.leader;
+    if (this.#leader !== 0 && leader !== "self" && now >= this.#leaderPollAt) {
+      if ("child" in leader) {
+        this.#leaderPollAt = now + STOPPED_POLL_MS;
+        this.#fx.continueIfStopped(leader.child);
+      } else {
+        this.#leaderPollAt = now + ELECTED_POLL_MS;
+        if (leader.elected <= 0 || !this.#host.isAlive(leader.elected)) this.leaderGone();
+      }
+    }
+  }
+
+  nextDeadline(): number | undefined {
+    const leaderWatched = this.#leader !== 0 && this.#config.leader !== "self";
+    const jobserver = this.#wantsJobserverPoll ? this.#jobserverPollAt : Infinity;
+    const at = Math.min(jobserver, leaderWatched ? this.#leaderPollAt : Infinity);
+    return at === Infinity ? undefined : at;
+  }
+
+  /** The leader (the utility, or a `-p` process) is gone. */
   leaderGone(): void {
     this.#leader = 0;
     this.detachJobserver();
+    this.#settle();
   }
 
   /**
    * Lend the pool to a make jobserver. With `implicitFor` (the utility's
    * pid) one token is locked for make's implicit job slot.
    */
-  attachJobserver(port: JobserverPort, implicitFor?: number): void {
-    this.#jobserver = port;
+  attachJobserver(jobserver: Jobserver, implicitFor?: number): void {
+    this.#jobserver = jobserver;
     if (implicitFor !== undefined && this.pool.free > 0) {
       this.#implicitSlot = implicitFor;
       this.pool.poll(implicitFor);
@@ -193,15 +236,16 @@ export class Broker {
     this.#pump();
   }
 
-  /** Whether the adapter should poll the jobserver (waiters hope for lent tokens). */
-  get wantsJobserverPoll(): boolean {
+  /** Waiters hope for lent tokens: make's returned bytes are worth reading. */
+  get #wantsJobserverPoll(): boolean {
     return this.#jobserver !== undefined && this.#queue.length > 0 && this.lent > 0;
   }
 
-  /** Poll the jobserver for returned bytes and serve waiters with them. */
-  pollJobserver(): void {
-    this.#reclaim();
-    this.#pump();
+  /** Once the manager is finished, say so (once). */
+  #settle(): void {
+    if (this.#done || !this.finished) return;
+    this.#done = true;
+    this.#fx.done();
   }
 
   #pump(): void {
@@ -226,7 +270,7 @@ export class Broker {
       if (!event) return;
       if (event.kind === "refused") {
         this.#forget(s);
-        this.#out.close(s.id);
+        this.#fx.close(s.id);
         return;
       }
       if (event.kind === "credentials") {
@@ -266,7 +310,8 @@ export class Broker {
         return send(reply.NOT_YET);
       case "Q":
         if (this.#config.leader === "self") this.#leader = 0;
-        return send(this.#leader === 0 ? reply.line(this.#sessions.size) : reply.NO);
+        send(this.#leader === 0 ? reply.line(this.#sessions.size) : reply.NO);
+        return this.#settle();
       case "N": {
         s.stream.n = 0;
         const name = pool.name(n);
@@ -293,16 +338,30 @@ export class Broker {
         return this.#try(s, Math.max(n, 1));
       case ".":
         this.#forget(s);
-        this.#out.close(s.id);
-        return;
+        this.#fx.close(s.id);
+        return this.#settle();
       default:
         s.stream.n = 0;
         return send(reply.NO);
     }
   }
 
+  /** Send a reply; past HIGH_WATER unflushed bytes the session stops until `writable`. */
   #reply(s: Session, bytes: Uint8Array): void {
-    if (!this.#out.send(s.id, bytes)) s.stalled = true;
+    this.#fx.send(s.id, bytes);
+    s.unflushed += bytes.length;
+    if (s.unflushed < HIGH_WATER || s.stalled) return;
+    s.stalled = true;
+    this.#flow(s);
+  }
+
+  /** Read a session only while it is neither queued nor backed up. */
+  #flow(s: Session): void {
+    const pause = s.blocked || s.stalled;
+    if (pause === s.paused) return;
+    s.paused = pause;
+    if (pause) this.#fx.pause(s.id);
+    else this.#fx.resume(s.id);
   }
 
   /** `G`: grant now, or queue the connection and stop reading it. */
@@ -319,10 +378,7 @@ export class Broker {
     // With -R1 most grants pass through the queue and out again at once:
     // stop reading the connection only if it really has to wait.
     this.#drain();
-    if (s.blocked) {
-      s.paused = true;
-      this.#out.reading(s.id, false);
-    }
+    this.#flow(s);
   }
 
   /** `Y`: grant now or answer `-Busy`; never queues. */
@@ -348,10 +404,7 @@ export class Broker {
       if (!w) return;
       this.#grant(w, w.want);
       w.blocked = false;
-      if (w.paused) {
-        w.paused = false;
-        this.#out.reading(w.id, true);
-      }
+      this.#flow(w);
       this.#runnable.add(w);
     }
   }

@@ -115,7 +115,10 @@ export interface TraceInput {
  * // ["ptbw: no current diversions"]
  * ```
  */
-export function versionTrace(env: Env, input: TraceInput): { warning: string | undefined; tags: string; trace: string[] } {
+export function versionTrace(
+  env: Env,
+  input: TraceInput,
+): { warning: string | undefined; tags: string; trace: string[] } {
   const { prog, depth } = input;
   const link = env[`${PREFIX}_link`];
   const top = link === undefined ? undefined : wholeNumber(link);

@@ -9,7 +9,15 @@
  * @module
  */
 
-/** Everything a ptbw command line can say. */
+/**
+ * Everything a ptbw command line can say.
+ *
+ * @example
+ * ```ts
+ * const r = parsePtbwCommandLine(["-R2", "make"]);
+ * if (r.action === "run") r.options.request; // 2
+ * ```
+ */
 export interface PtbwOptions {
   /** `-m`: run as a manager. */
   manager: boolean;
@@ -47,14 +55,28 @@ export interface PtbwOptions {
   operands: string[];
 }
 
-/** What the command line asks for. Error messages lack the `prog: ` prefix. */
-export type ParsedCommandLine =
+/**
+ * What the command line asks for. Error messages lack the `prog: ` prefix.
+ *
+ * @example
+ * ```ts
+ * const r: PtbwCommandLine = parsePtbwCommandLine(["-h"]); // { action: "help" }
+ * ```
+ */
+export type PtbwCommandLine =
   | { action: "run"; options: PtbwOptions }
   | { action: "help" }
   | { action: "version"; options: PtbwOptions }
   | { action: "error"; message: string };
 
-/** Largest value a numeric option takes; larger ones saturate. */
+/**
+ * Largest value a numeric option takes; larger ones saturate.
+ *
+ * @example
+ * ```ts
+ * atoi("99999999999") === NUMBER_MAX; // true
+ * ```
+ */
 export const NUMBER_MAX = 4294967295;
 
 /**
@@ -117,7 +139,8 @@ function nameOf(opt: string): string {
   return opt === "#" ? "`-depth'" : `option \`${opt}'`;
 }
 
-class UsageError extends Error {}
+/** A usage error in ksb's words; parsePtbwCommandLine returns its message. */
+class PtbwUsageError extends Error {}
 
 /**
  * The mutual-exclusion table of mkcmd's u_chkonly: giving `opt` marks the
@@ -129,17 +152,30 @@ class Exclusions {
 
   give(opt: string, marks: string[]): void {
     const was = this.#by.get(opt);
-    if (was === opt) throw new UsageError(`-${nameOf(opt)} cannot be given more than once`);
-    if (was !== undefined) throw new UsageError(`${nameOf(opt)} forbidden by ${nameOf(was)}`);
+    if (was === opt) throw new PtbwUsageError(`-${nameOf(opt)} cannot be given more than once`);
+    if (was !== undefined) throw new PtbwUsageError(`${nameOf(opt)} forbidden by ${nameOf(was)}`);
     for (const m of marks) this.#by.set(m, opt);
   }
 }
 
 function emptyOptions(): PtbwOptions {
   return {
-    manager: false, append: false, detach: false, jobs: undefined, request: undefined,
-    tags: undefined, bindPath: undefined, electedPid: undefined, quiet: false, quit: false,
-    depth: 0, fifo: false, jobserver: undefined, timeout: undefined, try: false, json: false,
+    manager: false,
+    append: false,
+    detach: false,
+    jobs: undefined,
+    request: undefined,
+    tags: undefined,
+    bindPath: undefined,
+    electedPid: undefined,
+    quiet: false,
+    quit: false,
+    depth: 0,
+    fifo: false,
+    jobserver: undefined,
+    timeout: undefined,
+    try: false,
+    json: false,
     operands: [],
   };
 }
@@ -149,20 +185,20 @@ function emptyOptions(): PtbwOptions {
  *
  * @example
  * ```ts
- * parseCommandLine(["-mJ3", "-R2", "make"]);
+ * parsePtbwCommandLine(["-mJ3", "-R2", "make"]);
  * // { action: "run", options: { manager: true, jobs: 3, request: 2, operands: ["make"], … } }
- * parseCommandLine(["-J2", "-m"]);
+ * parsePtbwCommandLine(["-J2", "-m"]);
  * // { action: "error", message: "option `-J' may only be given after option `-m'" }
  * ```
  */
-export function parseCommandLine(args: string[], envWords?: string): ParsedCommandLine {
+export function parsePtbwCommandLine(args: string[], envWords?: string): PtbwCommandLine {
   const argv = envWords === undefined ? [...args] : [...splitOptionWords(envWords), ...args];
   const o = emptyOptions();
   const only = new Exclusions();
   let i = 0;
   const needM = (opt: string) => {
     if (AFTER_M.has(opt) && !o.manager) {
-      throw new UsageError(`${nameOf(opt)} may only be given after option \`-m'`);
+      throw new PtbwUsageError(`${nameOf(opt)} may only be given after option \`-m'`);
     }
   };
   try {
@@ -202,7 +238,7 @@ export function parseCommandLine(args: string[], envWords?: string): ParsedComma
         if (WITH_PARAMETER.has(c)) {
           if (place !== "") param = place;
           else if (i < argv.length) param = argv[i++]!;
-          else throw new UsageError(`option \`-${c}' needs a parameter`);
+          else throw new PtbwUsageError(`option \`-${c}' needs a parameter`);
           place = "";
         }
         switch (c) {
@@ -249,12 +285,12 @@ export function parseCommandLine(args: string[], envWords?: string): ParsedComma
             only.give("-V", ["-m"]);
             return { action: "version", options: o };
           default:
-            throw new UsageError(`unknown option \`-${c}', use \`-h' for help`);
+            throw new PtbwUsageError(`unknown option \`-${c}', use \`-h' for help`);
         }
       }
     }
   } catch (err) {
-    if (err instanceof UsageError) return { action: "error", message: err.message };
+    if (err instanceof PtbwUsageError) return { action: "error", message: err.message };
     throw err;
   }
   o.operands = argv.slice(i);
@@ -275,7 +311,7 @@ function longOption(
   let value = eq < 0 ? undefined : word.slice(eq + 1);
   let next = i + 1;
   const noValue = () => {
-    if (value !== undefined) throw new UsageError(`${nameOf(name)} takes no parameter`);
+    if (value !== undefined) throw new PtbwUsageError(`${nameOf(name)} takes no parameter`);
   };
   switch (name) {
     case "--fifo":
@@ -286,18 +322,18 @@ function longOption(
     case "--jobserver":
       needM(name);
       if (value !== undefined && value !== "fifo") {
-        throw new UsageError(`--jobserver: bad value "${value}" (only \`fifo')`);
+        throw new PtbwUsageError(`--jobserver: bad value "${value}" (only \`fifo')`);
       }
       o.jobserver = value === "fifo" ? "fifo" : "pipe";
       break;
     case "--timeout":
       only.give(name, ["-m"]);
       if (value === undefined) {
-        if (next >= argv.length) throw new UsageError(`${nameOf(name)} needs a parameter`);
+        if (next >= argv.length) throw new PtbwUsageError(`${nameOf(name)} needs a parameter`);
         value = argv[next++]!;
       }
       if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new UsageError(`--timeout: bad number "${value}"`);
+        throw new PtbwUsageError(`--timeout: bad number "${value}"`);
       }
       o.timeout = { text: value, seconds: Number(value) };
       break;
@@ -309,7 +345,7 @@ function longOption(
       else o.json = true;
       break;
     default:
-      throw new UsageError(`unknown option \`${name}', use \`-h' for help`);
+      throw new PtbwUsageError(`unknown option \`${name}', use \`-h' for help`);
   }
   return next;
 }

@@ -101,7 +101,9 @@ export class CommandStream {
     if (this.#inHost) return undefined;
     if (isDigit(b)) {
       // Leading zeros add nothing; keep the digit string short.
-      if (this.#pidDigits.length < 12) this.#pidDigits = (this.#pidDigits + String.fromCharCode(b)).replace(/^0+(?=\d)/, "");
+      if (this.#pidDigits.length < 12) {
+        this.#pidDigits = (this.#pidDigits + String.fromCharCode(b)).replace(/^0+(?=\d)/, "");
+      }
       return undefined;
     }
     if (b === 0x40 && this.#pidDigits !== "") {

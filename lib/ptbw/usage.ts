@@ -6,7 +6,14 @@
 import { DIRECTORY_TEMPLATE, type Env, PREFIX, type TraceInput, versionTrace } from "./discovery.ts";
 import { PROTOCOL_VERSION } from "./protocol.ts";
 
-/** Our product version (the first `-V` line). */
+/**
+ * Our product version (the first `-V` line).
+ *
+ * @example
+ * ```ts
+ * `ptbw ${PTBW_VERSION}`; // "ptbw 1.0.0"
+ * ```
+ */
 export const PTBW_VERSION = "1.0.0";
 
 const SYNOPSIS = [

@@ -97,7 +97,10 @@ export type Wrap = 0 | 1 | 2;
  * const f: ClientFrame = { kind: "data", content: "hello ring" };
  * ```
  */
-export type ClientFrame = { kind: "keepalive" } | { kind: "quit" } | { kind: "empty" } | { kind: "data"; content: string };
+export type ClientFrame = { kind: "keepalive" } | { kind: "quit" } | { kind: "empty" } | {
+  kind: "data";
+  content: string;
+};
 
 /**
  * A valid line from the peer port (§4.3); `id` is undefined in 0.2.2.

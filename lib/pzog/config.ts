@@ -5,21 +5,59 @@
  *
  * @module
  */
-import type { ArgsDef } from "citty";
-import { numberOption, UsageError } from "../cli.ts";
+import { numberOption, type OptionsDef, type ParsedOptions } from "../cli.ts";
 import { EX, Fatal } from "../exit.ts";
 import type { Mode } from "./codec.ts";
 import { defaultRing, memberByName, parseRingFile, parseRingList, type Ring, RingError } from "./ring.ts";
 
-/** When writes reach the disk (§5.4). */
+/**
+ * When writes reach the disk (§5.4).
+ *
+ * @example
+ * ```ts
+ * const policy: FsyncPolicy = "interval";
+ * ```
+ */
 export type FsyncPolicy = "always" | "interval" | "never";
 
-/** The product version `-V` prints. */
+/**
+ * The product version `-V` prints.
+ *
+ * @example
+ * ```ts
+ * `pzog ${PZOG_VERSION}`; // "pzog 0.3.0"
+ * ```
+ */
 export const PZOG_VERSION = "0.3.0";
+
+/**
+ * The default client port.
+ *
+ * @example
+ * ```ts
+ * numberOption("--port", String(CLIENT_PORT), { min: 1, max: 65535 }); // 55551
+ * ```
+ */
 export const CLIENT_PORT = 55551;
+
+/**
+ * The default peer port.
+ *
+ * @example
+ * ```ts
+ * defaultRing(true, PEER_PORT)[0].peerPort; // 55552
+ * ```
+ */
 export const PEER_PORT = 55552;
 
-/** A configuration error: exit 78 (EX_CONFIG). */
+/**
+ * A configuration error: exit 78 (EX_CONFIG).
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError('name "x" is not in the ring (la, test, lg, sm, g)');
+ * ```
+ */
 export class ConfigError extends Fatal {
   constructor(message: string) {
     super(message, EX.CONFIG);
@@ -27,46 +65,146 @@ export class ConfigError extends Fatal {
   }
 }
 
-/** Options shared by pzog and psprog for choosing the ring. */
+/**
+ * Options shared by pzog and psprog for choosing the ring.
+ *
+ * @example
+ * ```ts
+ * const PSPROG_RING = { ring: RING_ARGS.ring, "ring-file": RING_ARGS["ring-file"] };
+ * ```
+ */
 export const RING_ARGS = {
-  ring: { type: "string", valueHint: "LIST", description: "the ring inline: name=host[:port],… (five members, in ring order)" },
-  "ring-file": { type: "string", valueHint: "PATH", description: "the ring from a file: lines `name host[:port] [clientport]`" },
+  ring: {
+    type: "string",
+    valueHint: "LIST",
+    description: "the ring inline: name=host[:port],… (five members, in ring order)",
+  },
+  "ring-file": {
+    type: "string",
+    valueHint: "PATH",
+    description: "the ring from a file: lines `name host[:port] [clientport]`",
+  },
   testing: { type: "boolean", alias: ["T"], description: "the built-in ring on 127.0.0.1..127.0.0.5" },
-} as const satisfies ArgsDef;
+} as const satisfies OptionsDef;
 
-/** pzog's options. */
+/**
+ * pzog's options; numbers stay strings here and are checked by
+ * {@link daemonConfig}.
+ *
+ * @example
+ * ```ts
+ * daemonConfig(parseOptions(["-T", "--name", "lg"], PZOG_ARGS), "myhost", undefined).self; // 2
+ * ```
+ */
 export const PZOG_ARGS = {
-  name: { type: "string", valueHint: "NAME", description: "own ring member (default: the host name up to the first dot)" },
+  name: {
+    type: "string",
+    valueHint: "NAME",
+    description: "own ring member (default: the host name up to the first dot)",
+  },
   ...RING_ARGS,
-  port: { type: "string", alias: ["p", "client-port"], valueHint: "N", description: "client port", default: String(CLIENT_PORT) },
-  "peer-port": { type: "string", valueHint: "N", description: "peer port for ring entries without one", default: String(PEER_PORT) },
-  bind: { type: "string", valueHint: "ADDR", description: "address both listeners bind (default: own member's address)" },
+  port: {
+    type: "string",
+    alias: ["p", "client-port"],
+    valueHint: "N",
+    description: "client port",
+    default: String(CLIENT_PORT),
+  },
+  "peer-port": {
+    type: "string",
+    valueHint: "N",
+    description: "peer port for ring entries without one",
+    default: String(PEER_PORT),
+  },
+  bind: {
+    type: "string",
+    valueHint: "ADDR",
+    description: "address both listeners bind (default: own member's address)",
+  },
   "log-dir": { type: "string", valueHint: "DIR", description: "where access.log and error.log live", default: "logs" },
-  "spool-dir": { type: "string", valueHint: "DIR", description: "peer queues, epoch, seen journal, pzog.pid", default: "spool" },
+  "spool-dir": {
+    type: "string",
+    valueHint: "DIR",
+    description: "peer queues, epoch, seen journal, pzog.pid",
+    default: "spool",
+  },
   utc: { type: "boolean", description: "UTC timestamps (same 19-character format)" },
-  protocol: { type: "string", valueHint: "V", description: "0.2.2: the strict 2012 bytes; 0.3: ids, durable resend, dedup, bypass", default: "0.3" },
-  keepalive: { type: "string", valueHint: "SECS", description: "idle time before an outbound link says keepalive", default: "300" },
-  "ack-timeout": { type: "string", valueHint: "SECS", description: "wait for ok/ack before a link is declared down", default: "30" },
+  protocol: {
+    type: "enum",
+    options: ["0.2.2", "0.3"],
+    valueHint: "V",
+    description: "0.2.2: the strict 2012 bytes; 0.3: ids, durable resend, dedup, bypass",
+    default: "0.3",
+  },
+  keepalive: {
+    type: "string",
+    valueHint: "SECS",
+    description: "idle time before an outbound link says keepalive",
+    default: "300",
+  },
+  "ack-timeout": {
+    type: "string",
+    valueHint: "SECS",
+    description: "wait for ok/ack before a link is declared down",
+    default: "30",
+  },
   "connect-timeout": { type: "string", valueHint: "SECS", description: "per dial", default: "10" },
   "redial-max": { type: "string", valueHint: "SECS", description: "redial backoff cap", default: "60" },
-  window: { type: "string", valueHint: "N", description: "unacknowledged lines in flight per outbound link", default: "128" },
-  fsync: { type: "string", valueHint: "always|interval|never", description: "when logs and spools reach the disk", default: "interval" },
+  window: {
+    type: "string",
+    valueHint: "N",
+    description: "unacknowledged lines in flight per outbound link",
+    default: "128",
+  },
+  fsync: {
+    type: "enum",
+    options: ["always", "interval", "never"],
+    description: "when logs and spools reach the disk",
+    default: "interval",
+  },
   "fsync-interval": { type: "string", valueHint: "SECS", description: "period for --fsync interval", default: "1" },
   "spool-max": { type: "string", valueHint: "MB", description: "spool cap per peer", default: "256" },
   "seen-max": { type: "string", valueHint: "N", description: "sparse dedup entries (0.3)", default: "100000" },
   "max-clients": { type: "string", valueHint: "N", description: "concurrent client connections", default: "256" },
-  "client-idle": { type: "string", valueHint: "SECS", description: "idle client connections are closed", default: "600" },
-  "drain-timeout": { type: "string", valueHint: "SECS", description: "how long SIGTERM waits for peer queues to drain", default: "10" },
+  "client-idle": {
+    type: "string",
+    valueHint: "SECS",
+    description: "idle client connections are closed",
+    default: "600",
+  },
+  "drain-timeout": {
+    type: "string",
+    valueHint: "SECS",
+    description: "how long SIGTERM waits for peer queues to drain",
+    default: "10",
+  },
   trace: { type: "string", valueHint: "PATH", description: "(benchmarks) append `<µs> <content>` per logged line" },
   justShow: { type: "boolean", alias: ["j"], description: "print the configuration and exit" },
   verbose: { type: "boolean", alias: ["v"], description: "diagnostics on stderr" },
-  showVersion: { type: "boolean", alias: ["V"], description: `print "pzog ${PZOG_VERSION}" and exit` },
-  help: { type: "boolean", alias: ["h"], description: "print this help and exit" },
+  // The spec spells it --showVersion; -V and --version are every program's.
+  version: { type: "boolean", alias: ["V", "showVersion"], description: `print "pzog ${PZOG_VERSION}" and exit` },
   t: { type: "boolean", description: "legacy, accepted, no effect" },
   e: { type: "boolean", description: "legacy, accepted, no effect" },
-} as const satisfies ArgsDef;
+} as const satisfies OptionsDef;
 
-/** Everything the daemon needs, resolved and checked. */
+/**
+ * pzog's parsed options.
+ *
+ * @example
+ * ```ts
+ * const args: PzogArgs = parseOptions(process.argv.slice(2), PZOG_ARGS);
+ * ```
+ */
+export type PzogArgs = ParsedOptions<typeof PZOG_ARGS>;
+
+/**
+ * Everything the daemon needs, resolved and checked.
+ *
+ * @example
+ * ```ts
+ * const cfg: DaemonConfig = daemonConfig(args, hostname(), ringText);
+ * ```
+ */
 export interface DaemonConfig {
   name: string;
   self: number;
@@ -93,12 +231,23 @@ export interface DaemonConfig {
   verbose: boolean;
 }
 
-/** Parsed options, as citty returns them. */
-type Args = Readonly<Record<string, unknown>>;
+/**
+ * The options that choose a ring besides `--ring-file`: `--ring`'s list
+ * and `-T`.
+ *
+ * @example
+ * ```ts
+ * const choice: RingChoice = { ring: "la=a,test=b,lg=c,sm=d,g=e" };
+ * ```
+ */
+export interface RingChoice {
+  ring?: string | undefined;
+  testing?: boolean;
+}
 
 const PORT = { min: 1, max: 65535 };
-const seconds = (option: string, text: unknown, min = 0) =>
-  Math.round(numberOption(option, text as string, { min, max: 86400 * 365, fraction: true }) * 1000);
+const seconds = (option: string, text: string, min = 0) =>
+  Math.round(numberOption(option, text, { min, max: 86400 * 365, fraction: true }) * 1000);
 
 /**
  * The ring the options choose: `--ring`, else `--ring-file` (its text read
@@ -109,11 +258,11 @@ const seconds = (option: string, text: unknown, min = 0) =>
  * chooseRing({ testing: true }, undefined, 55552)[2]; // { name: "lg", host: "127.0.0.3", … }
  * ```
  */
-export function chooseRing(args: Args, ringFileText: string | undefined, peerPort: number): Ring {
+export function chooseRing(choice: RingChoice, ringFileText: string | undefined, peerPort: number): Ring {
   try {
-    if (typeof args.ring === "string") return parseRingList(args.ring, peerPort);
+    if (choice.ring !== undefined) return parseRingList(choice.ring, peerPort);
     if (ringFileText !== undefined) return parseRingFile(ringFileText, peerPort);
-    return defaultRing(args.testing === true, peerPort);
+    return defaultRing(choice.testing === true, peerPort);
   } catch (err) {
     if (err instanceof RingError) throw new ConfigError(err.message);
     throw err;
@@ -122,50 +271,45 @@ export function chooseRing(args: Args, ringFileText: string | undefined, peerPor
 
 /**
  * Resolve pzog's parsed options. Throws UsageError (exit 64) for a bad
- * value and ConfigError (exit 78) for a bad ring or an unknown own name.
+ * number and ConfigError (exit 78) for a bad ring or an unknown own name.
  *
  * @example
  * ```ts
- * daemonConfig({ testing: true, name: "lg" }, "myhost", undefined).self; // 2
+ * daemonConfig(parseOptions(["-T", "--name", "lg"], PZOG_ARGS), "myhost", undefined).self; // 2
  * ```
  */
-export function daemonConfig(args: Args, hostname: string, ringFileText: string | undefined): DaemonConfig {
-  const peerPort = numberOption("--peer-port", args["peer-port"] as string, PORT);
-  const clientPort = numberOption("--port", args.port as string, PORT);
-  const mode = args.protocol;
-  if (mode !== "0.2.2" && mode !== "0.3") throw new UsageError(`--protocol: bad value "${mode}" (0.2.2 or 0.3)`);
-  const fsync = args.fsync;
-  if (fsync !== "always" && fsync !== "interval" && fsync !== "never") {
-    throw new UsageError(`--fsync: bad value "${fsync}" (always, interval or never)`);
-  }
+export function daemonConfig(args: PzogArgs, hostname: string, ringFileText: string | undefined): DaemonConfig {
+  const peerPort = numberOption("--peer-port", args["peer-port"], PORT);
+  const clientPort = numberOption("--port", args.port, PORT);
   const ring = chooseRing(args, ringFileText, peerPort);
-  const name = typeof args.name === "string" ? args.name : hostname.split(".")[0]!;
+  const name = args.name ?? hostname.split(".")[0]!;
   const self = memberByName(ring, name)?.index ?? -1;
   if (self < 0) throw new ConfigError(`name "${name}" is not in the ring (${ring.map((m) => m.name).join(", ")})`);
   return {
     name,
     self,
     ring,
-    mode,
+    mode: args.protocol,
     clientPort: ring[self]!.clientPort ?? clientPort,
-    bind: typeof args.bind === "string" ? args.bind : undefined,
-    logDir: String(args["log-dir"]),
-    spoolDir: String(args["spool-dir"]),
-    utc: args.utc === true,
+    bind: args.bind,
+    logDir: args["log-dir"],
+    spoolDir: args["spool-dir"],
+    utc: args.utc,
     keepaliveMs: seconds("--keepalive", args.keepalive, 0.001),
     ackTimeoutMs: seconds("--ack-timeout", args["ack-timeout"], 0.001),
     connectTimeoutMs: seconds("--connect-timeout", args["connect-timeout"], 0.001),
     redialMaxMs: seconds("--redial-max", args["redial-max"], 1),
-    window: numberOption("--window", args.window as string, { min: 1, max: 65536 }),
-    fsync,
+    window: numberOption("--window", args.window, { min: 1, max: 65536 }),
+    fsync: args.fsync,
     fsyncIntervalMs: seconds("--fsync-interval", args["fsync-interval"], 0.001),
-    spoolMaxBytes: numberOption("--spool-max", args["spool-max"] as string, { min: 0.001, max: 1 << 20, fraction: true }) * (1 << 20),
-    seenMax: numberOption("--seen-max", args["seen-max"] as string, { min: 1, max: 1e8 }),
-    maxClients: numberOption("--max-clients", args["max-clients"] as string, { min: 1, max: 1e6 }),
+    spoolMaxBytes: numberOption("--spool-max", args["spool-max"], { min: 0.001, max: 1 << 20, fraction: true }) *
+      (1 << 20),
+    seenMax: numberOption("--seen-max", args["seen-max"], { min: 1, max: 1e8 }),
+    maxClients: numberOption("--max-clients", args["max-clients"], { min: 1, max: 1e6 }),
     clientIdleMs: seconds("--client-idle", args["client-idle"], 0.001),
     drainTimeoutMs: seconds("--drain-timeout", args["drain-timeout"]),
-    trace: typeof args.trace === "string" ? args.trace : undefined,
-    verbose: args.verbose === true,
+    trace: args.trace,
+    verbose: args.verbose,
   };
 }
 
@@ -178,7 +322,9 @@ export function daemonConfig(args: Args, hostname: string, ringFileText: string 
  * ```
  */
 export function showConfig(c: DaemonConfig): string {
-  const ring = c.ring.map((m) => `  ${m.index} ${m.name} ${m.host}:${m.peerPort}${m.clientPort ? ` client=${m.clientPort}` : ""}`);
+  const ring = c.ring.map((m) =>
+    `  ${m.index} ${m.name} ${m.host}:${m.peerPort}${m.clientPort ? ` client=${m.clientPort}` : ""}`
+  );
   return [
     `name ${c.name}`,
     `index ${c.self}`,

@@ -4,12 +4,15 @@
  * replies to requests in FIFO order, declare the link down on any failure
  * or an unanswered request, and redial with jittered exponential backoff.
  *
- * Sans-IO: time comes in as `now` (ms), randomness as a function, and the
- * socket and the durable queue sit behind small interfaces.
+ * Sans-IO, in the stream-core vocabulary (lib/core.ts) for its one
+ * connection at a time: the ring node routes that connection's events here.
+ * Time comes in as `now` (ms), randomness as a function, and the durable
+ * queue sits behind a small interface.
  *
  * @module
  */
 import { concatBytes } from "../bytes.ts";
+import type { ConnId } from "../core.ts";
 import { KEEPALIVE, LineDecoder, parseReply } from "./codec.ts";
 
 /** Why a link went down (the `peer-down` reason in error.log). */
@@ -35,21 +38,36 @@ export interface LinkQueue {
   rewind(): void;
 }
 
-/** What the link asks of its socket adapter and reports to the node. */
-export interface LinkPort {
-  /** Open a connection; answer with `connected` or `failed`. */
-  dial(): void;
-  send(bytes: Uint8Array): void;
-  /** Close the connection (no `failed` is expected afterwards). */
-  close(): void;
+/** What the link does: its connection's effects, and reports to the node. */
+export interface LinkEffects {
+  /** Open connection `conn` to the peer; the node routes its events here. */
+  dial(conn: ConnId): void;
+  send(conn: ConnId, bytes: Uint8Array): void;
+  /** Close at once; its `closed` still comes and is ignored. */
+  abort(conn: ConnId): void;
   /** The link came up. */
   up(): void;
   /** The link went down (it was up). */
-  down(reason: DownReason): void;
+  down(reason: DownReason, now: number): void;
 }
 
 type State = "idle" | "dialing" | "handshake" | "up" | "waiting";
 
+/**
+ * The `peer-down` reason for a connection that ended with errno `error`
+ * (undefined: the peer closed it).
+ *
+ * @example
+ * ```ts
+ * downReason("ECONNREFUSED"); // "refused"
+ * ```
+ */
+export function downReason(error: string | undefined): DownReason {
+  if (error === undefined) return "eof";
+  if (error === "ECONNREFUSED") return "refused";
+  if (error === "ETIMEDOUT") return "connect-timeout";
+  return "reset";
+}
 
 const BACKOFF_START_MS = 1000;
 const JITTER = 0.2;
@@ -59,17 +77,21 @@ const JITTER = 0.2;
  *
  * @example
  * ```ts
- * const link = new PeerLink(settings, queue, port, Math.random);
- * link.start(Date.now());        // port.dial()
- * link.connected(Date.now());    // port.send("keepalive\r\n")
- * link.received(ack, Date.now()); // port.up(); queued lines start flowing
+ * let ids = 0;
+ * const link = new PeerLink(settings, queue, effects, Math.random, () => --ids);
+ * link.start(Date.now());         // effects.dial(-1)
+ * link.opened(Date.now());        // effects.send(-1, "keepalive\r\n")
+ * link.received(ack, Date.now()); // effects.up(); queued lines start flowing
  * ```
  */
 export class PeerLink {
   readonly #settings: LinkSettings;
   readonly #queue: LinkQueue;
-  readonly #port: LinkPort;
+  readonly #fx: LinkEffects;
   readonly #random: () => number;
+  readonly #newConn: () => ConnId;
+  /** The connection being dialed or in use; undefined while idle or waiting. */
+  #conn: ConnId | undefined;
   #state: State = "idle";
   #since = 0;
   #lastSend = 0;
@@ -80,16 +102,22 @@ export class PeerLink {
   #outstanding: Array<{ kind: "data" | "keepalive"; at: number }> = [];
   #dataInFlight = 0;
 
-  constructor(settings: LinkSettings, queue: LinkQueue, port: LinkPort, random: () => number) {
+  constructor(settings: LinkSettings, queue: LinkQueue, fx: LinkEffects, random: () => number, newConn: () => ConnId) {
     this.#settings = settings;
     this.#queue = queue;
-    this.#port = port;
+    this.#fx = fx;
     this.#random = random;
+    this.#newConn = newConn;
   }
 
   /** Whether the link is up (its `keepalive` was acknowledged). */
   get isUp(): boolean {
     return this.#state === "up";
+  }
+
+  /** The connection the link is dialing or using, if any. */
+  get conn(): ConnId | undefined {
+    return this.#conn;
   }
 
   /** Data lines sent and not yet acknowledged. */
@@ -103,7 +131,7 @@ export class PeerLink {
   }
 
   /** The connection is open: say keepalive and wait for the ack. */
-  connected(now: number): void {
+  opened(now: number): void {
     if (this.#state !== "dialing") return;
     this.#state = "handshake";
     this.#since = now;
@@ -111,10 +139,11 @@ export class PeerLink {
     this.#keepalive(now);
   }
 
-  /** The connection failed or closed. */
-  failed(reason: DownReason, now: number): void {
+  /** The connection failed or closed (`error`: its errno code; undefined for EOF). */
+  closed(error: string | undefined, now: number): void {
     if (this.#state === "idle" || this.#state === "waiting") return;
-    this.#lose(reason, now, false);
+    this.#conn = undefined;
+    this.#lose(downReason(error), now);
   }
 
   /** Reply bytes arrived. */
@@ -124,7 +153,7 @@ export class PeerLink {
       const reply = "line" in item ? parseReply(item.line) : null;
       const request = this.#outstanding[0];
       if (reply === null || request === undefined || (reply === "ok") !== (request.kind === "data")) {
-        this.#lose("protocol", now, true);
+        this.#lose("protocol", now);
         return;
       }
       this.#outstanding.shift();
@@ -134,7 +163,7 @@ export class PeerLink {
       } else if (this.#state === "handshake") {
         this.#state = "up";
         this.#backoff = BACKOFF_START_MS;
-        this.#port.up();
+        this.#fx.up();
       }
     }
     this.pump(now);
@@ -155,14 +184,14 @@ export class PeerLink {
     }
     if (batch.length === 0) return;
     this.#lastSend = now;
-    this.#port.send(batch.length === 1 ? batch[0]! : concatBytes(batch));
+    this.#fx.send(this.#conn!, batch.length === 1 ? batch[0]! : concatBytes(batch));
   }
 
   /** Time passes: timeouts, keepalives, redials. */
   tick(now: number): void {
     switch (this.#state) {
       case "dialing":
-        if (now - this.#since >= this.#settings.connectTimeoutMs) this.#lose("connect-timeout", now, true);
+        if (now - this.#since >= this.#settings.connectTimeoutMs) this.#lose("connect-timeout", now);
         return;
       case "waiting":
         if (now >= this.#redialAt) this.#dial(now);
@@ -171,7 +200,7 @@ export class PeerLink {
       case "up": {
         const oldest = this.#outstanding[0];
         if (oldest && now - oldest.at >= this.#settings.ackTimeoutMs) {
-          this.#lose("ack-timeout", now, true);
+          this.#lose("ack-timeout", now);
           return;
         }
         if (this.#state === "up" && now - this.#lastSend >= this.#settings.keepaliveMs) this.#keepalive(now);
@@ -180,9 +209,28 @@ export class PeerLink {
     }
   }
 
+  /** When {@link tick} next has something to do. */
+  nextDeadline(): number | undefined {
+    switch (this.#state) {
+      case "idle":
+        return undefined;
+      case "dialing":
+        return this.#since + this.#settings.connectTimeoutMs;
+      case "waiting":
+        return this.#redialAt;
+      case "handshake":
+      case "up": {
+        const oldest = this.#outstanding[0];
+        const ackBy = oldest ? oldest.at + this.#settings.ackTimeoutMs : Infinity;
+        return Math.min(ackBy, this.#state === "up" ? this.#lastSend + this.#settings.keepaliveMs : Infinity);
+      }
+    }
+  }
+
   /** Stop for good (shutdown): close without redialing. */
   stop(): void {
-    if (this.#state === "dialing" || this.#state === "handshake" || this.#state === "up") this.#port.close();
+    if (this.#conn !== undefined) this.#fx.abort(this.#conn);
+    this.#conn = undefined;
     if (this.#state === "up" || this.#state === "handshake") this.#queue.rewind();
     this.#outstanding = [];
     this.#dataInFlight = 0;
@@ -192,19 +240,21 @@ export class PeerLink {
   #dial(now: number): void {
     this.#state = "dialing";
     this.#since = now;
-    this.#port.dial();
+    this.#conn = this.#newConn();
+    this.#fx.dial(this.#conn);
   }
 
   #keepalive(now: number): void {
     this.#outstanding.push({ kind: "keepalive", at: now });
     this.#lastSend = now;
-    this.#port.send(KEEPALIVE);
+    this.#fx.send(this.#conn!, KEEPALIVE);
   }
 
   /** Close, give in-flight lines back, report, and schedule a redial. */
-  #lose(reason: DownReason, now: number, closeSocket: boolean): void {
+  #lose(reason: DownReason, now: number): void {
     const wasUp = this.#state === "up";
-    if (closeSocket) this.#port.close();
+    if (this.#conn !== undefined) this.#fx.abort(this.#conn);
+    this.#conn = undefined;
     this.#queue.rewind();
     this.#outstanding = [];
     this.#dataInFlight = 0;
@@ -212,6 +262,6 @@ export class PeerLink {
     const jitter = 1 + JITTER * (2 * this.#random() - 1);
     this.#redialAt = now + Math.min(this.#backoff, this.#settings.redialMaxMs) * jitter;
     this.#backoff = Math.min(this.#backoff * 2, this.#settings.redialMaxMs);
-    if (wasUp) this.#port.down(reason);
+    if (wasUp) this.#fx.down(reason, now);
   }
 }

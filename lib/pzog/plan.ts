@@ -20,8 +20,8 @@ export interface Forward {
   wrap: Wrap;
 }
 
-const RING_SIZE = 5;
-const at = (i: number) => ((i % RING_SIZE) + RING_SIZE) % RING_SIZE;
+/** Member `i` of a ring of `n`, counting round. */
+const at = (i: number, n: number) => ((i % n) + n) % n;
 
 /**
  * The forwards for a line arriving at node `self`:
@@ -38,7 +38,8 @@ const at = (i: number) => ((i % RING_SIZE) + RING_SIZE) % RING_SIZE;
  * forwarding, and its leaf gets (t+2, 0) now. 0.2.2 never bypasses. `wrap`
  * is ignored for client lines and `linkUp` for peer lines, whose copies
  * simply wait in the queue of a down target (§5.6: only the entry node
- * bypasses, only on its first hop).
+ * bypasses, only on its first hop). `linkUp` has one entry per member: its
+ * length is the ring's size.
  *
  * @example
  * ```ts
@@ -48,30 +49,37 @@ const at = (i: number) => ((i % RING_SIZE) + RING_SIZE) % RING_SIZE;
  * plan("0.2.2", "peer", 2, 3, [true, true, true, true, true]); // [{ target: 0, wrap: 0 }]
  * ```
  */
-export function plan(mode: Mode, source: "client" | "peer", wrap: Wrap, self: number, linkUp: readonly boolean[]): Forward[] {
+export function plan(
+  mode: Mode,
+  source: "client" | "peer",
+  wrap: Wrap,
+  self: number,
+  linkUp: readonly boolean[],
+): Forward[] {
+  const n = linkUp.length;
   if (source === "client") {
     const out: Forward[] = [];
-    for (const t of [at(self + 1), at(self + 2)]) {
-      if (mode === "0.3" && !linkUp[t]) out.push({ target: t, wrap: 0 }, bypassFor(t));
+    for (const t of [at(self + 1, n), at(self + 2, n)]) {
+      if (mode === "0.3" && !linkUp[t]) out.push({ target: t, wrap: 0 }, bypassFor(t, n));
       else out.push({ target: t, wrap: 2 });
     }
     return out;
   }
-  if (wrap === 2) return [{ target: at(self + 2), wrap: 0 }];
-  if (wrap === 1) return [{ target: at(self + 1), wrap: 0 }];
+  if (wrap === 2) return [{ target: at(self + 2, n), wrap: 0 }];
+  if (wrap === 1) return [{ target: at(self + 1, n), wrap: 0 }];
   return [];
 }
 
 /**
  * The extra copy an entry node sends when its link to first-hop target
- * `t` goes from up to down (0.3): t's leaf, t+2, with wrap 0, for each
- * queued wrap-2 line the node rewrites to wrap 0 for t.
+ * `t` in a ring of `n` goes from up to down (0.3): t's leaf, t+2, with
+ * wrap 0, for each queued wrap-2 line the node rewrites to wrap 0 for t.
  *
  * @example
  * ```ts
- * bypassFor(3); // { target: 0, wrap: 0 }
+ * bypassFor(3, 5); // { target: 0, wrap: 0 }
  * ```
  */
-export function bypassFor(t: number): Forward {
-  return { target: at(t + 2), wrap: 0 };
+export function bypassFor(t: number, n: number): Forward {
+  return { target: at(t + 2, n), wrap: 0 };
 }

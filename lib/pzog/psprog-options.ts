@@ -1,29 +1,96 @@
 /**
- * psprog's command line (§7), resolved into what the client needs. Pure:
- * the caller reads the ring file and supplies the clock seed.
+ * psprog's command line (§7), resolved into what the client needs, and
+ * its `-j` report. Pure: the caller reads the ring file and supplies the
+ * clock seed.
  *
  * @module
  */
-import type { ArgsDef } from "citty";
-import { numberOption, UsageError } from "../cli.ts";
+import { numberOption, type OptionsDef, type ParsedOptions, UsageError } from "../cli.ts";
 import { contentMax, parseClientLine } from "./codec.ts";
-import { CLIENT_PORT, chooseRing, PEER_PORT, RING_ARGS } from "./config.ts";
+import { chooseRing, CLIENT_PORT, PEER_PORT, RING_ARGS } from "./config.ts";
 import { randomContent, seededRandom } from "./content.ts";
-import type { PsprogConfig, Target } from "./io/psprog.ts";
 import type { Strategy } from "./targets.ts";
 
-/** The product version psprog reports. */
+/** One place psprog can send to. */
+export interface Target {
+  /** Member name (or the host, for a host outside the ring). */
+  label: string;
+  host: string;
+  port: number;
+}
+
+/** psprog's resolved options. */
+export interface PsprogConfig {
+  targets: Target[];
+  strategy: Strategy;
+  intervalMs: number;
+  /** Messages to send; -1 for ever. */
+  count: number;
+  /** Fixed content, or a generator of random content. */
+  content: () => string;
+  timeoutMs: number;
+  logDir: string;
+  utc: boolean;
+  /** Echo log lines on stdout. */
+  verbose: boolean;
+  random: () => number;
+}
+
+/**
+ * The product version psprog reports.
+ *
+ * @example
+ * ```ts
+ * `psprog ${PSPROG_VERSION}`; // "psprog 0.3.0"
+ * ```
+ */
 export const PSPROG_VERSION = "0.3.0";
 
-/** psprog's options. */
+/**
+ * psprog's options; numbers stay strings here and are checked by
+ * {@link psprogConfig}.
+ *
+ * @example
+ * ```ts
+ * parseOptions(["-n", "-1"], PSPROG_ARGS).msgCount; // "-1"
+ * ```
+ */
 export const PSPROG_ARGS = {
   roundRobin: { type: "boolean", alias: ["r"], description: "send to the members in ring order, from index 0" },
-  specificHost: { type: "string", alias: ["s"], valueHint: "HOST", description: "always send to HOST (member name, host name or IP)" },
+  specificHost: {
+    type: "string",
+    alias: ["s"],
+    valueHint: "HOST",
+    description: "always send to HOST (member name, host name or IP)",
+  },
   testing: { type: "boolean", alias: ["T"], description: "the same as -s 127.0.0.1" },
-  interval: { type: "string", alias: ["i"], valueHint: "SECS", description: "delay between sends; fractions allowed; 0 = back to back", default: "10" },
-  msgCount: { type: "string", alias: ["n"], valueHint: "N", description: "messages to send; -1 for ever", default: "-1" },
-  message: { type: "string", alias: ["m"], valueHint: "TEXT", description: "fixed content (default: random printable text, 32..60 octets)" },
-  port: { type: "string", alias: ["p"], valueHint: "N", description: "client port (a ring-file client-port field overrides it)", default: String(CLIENT_PORT) },
+  interval: {
+    type: "string",
+    alias: ["i"],
+    valueHint: "SECS",
+    description: "delay between sends; fractions allowed; 0 = back to back",
+    default: "10",
+  },
+  msgCount: {
+    type: "string",
+    alias: ["n"],
+    valueHint: "N",
+    description: "messages to send; -1 for ever",
+    default: "-1",
+  },
+  message: {
+    type: "string",
+    alias: ["m"],
+    valueHint: "TEXT",
+    description: "fixed content (default: random printable text, 32..60 octets)",
+  },
+  port: {
+    type: "string",
+    alias: ["p"],
+    valueHint: "N",
+    description: "client port (a ring-file client-port field overrides it)",
+    default: String(CLIENT_PORT),
+  },
   ring: RING_ARGS.ring,
   "ring-file": RING_ARGS["ring-file"],
   timeout: { type: "string", valueHint: "SECS", description: "wait this long for each ok", default: "30" },
@@ -32,12 +99,19 @@ export const PSPROG_ARGS = {
   utc: { type: "boolean", description: "UTC timestamps in psprog.log" },
   justShow: { type: "boolean", alias: ["j"], description: "print the configuration and exit" },
   verbose: { type: "boolean", alias: ["v"], description: "also echo each log line on stdout" },
-  showVersion: { type: "boolean", alias: ["V"], description: `print "psprog ${PSPROG_VERSION}" and exit` },
-  help: { type: "boolean", alias: ["h"], description: "print this help and exit" },
-} as const satisfies ArgsDef;
+  // The spec spells it --showVersion; -V and --version are every program's.
+  version: { type: "boolean", alias: ["V", "showVersion"], description: `print "psprog ${PSPROG_VERSION}" and exit` },
+} as const satisfies OptionsDef;
 
-/** Parsed options, as citty returns them. */
-type Args = Readonly<Record<string, unknown>>;
+/**
+ * psprog's parsed options.
+ *
+ * @example
+ * ```ts
+ * const args: PsprogArgs = parseOptions(process.argv.slice(2), PSPROG_ARGS);
+ * ```
+ */
+export type PsprogArgs = ParsedOptions<typeof PSPROG_ARGS>;
 
 /**
  * Resolve psprog's options. Throws UsageError (64) or ConfigError (78).
@@ -45,24 +119,24 @@ type Args = Readonly<Record<string, unknown>>;
  *
  * @example
  * ```ts
- * psprogConfig({ testing: true, msgCount: "10", interval: "0" }, undefined, Date.now(), console.warn).targets;
+ * psprogConfig(parseOptions(["-T", "-n", "10"], PSPROG_ARGS), undefined, Date.now(), console.warn).targets;
  * // [{ label: "127.0.0.1", host: "127.0.0.1", port: 55551 }]
  * ```
  */
 export function psprogConfig(
-  args: Args,
+  args: PsprogArgs,
   ringFileText: string | undefined,
   seed: number,
   warn: (text: string) => void,
 ): PsprogConfig {
-  const chosen = [args.roundRobin === true, typeof args.specificHost === "string", args.testing === true].filter(Boolean);
+  const chosen = [args.roundRobin, args.specificHost !== undefined, args.testing].filter(Boolean);
   if (chosen.length > 1) throw new UsageError("-r, -s and -T exclude each other");
-  const port = numberOption("--port", args.port as string, { min: 1, max: 65535 });
+  const port = numberOption("--port", args.port, { min: 1, max: 65535 });
   const ring = chooseRing({ ring: args.ring }, ringFileText, PEER_PORT);
   const members: Target[] = ring.map((m) => ({ label: m.name, host: m.host, port: m.clientPort ?? port }));
-  const specific = args.testing === true ? "127.0.0.1" : typeof args.specificHost === "string" ? args.specificHost : undefined;
+  const specific = args.testing ? "127.0.0.1" : args.specificHost;
   let targets = members;
-  let strategy: Strategy = args.roundRobin === true ? "round-robin" : "random";
+  let strategy: Strategy = args.roundRobin ? "round-robin" : "random";
   if (specific !== undefined) {
     strategy = "specific";
     const member = members.find((m) => m.label === specific) ??
@@ -70,10 +144,10 @@ export function psprogConfig(
     targets = [member ?? { label: specific, host: specific, port }];
   }
   const random = seededRandom(
-    args.seed === undefined ? seed : numberOption("--seed", args.seed as string, { min: 0, max: 2 ** 32 - 1 }),
+    args.seed === undefined ? seed : numberOption("--seed", args.seed, { min: 0, max: 2 ** 32 - 1 }),
   );
   let content = () => randomContent(random);
-  if (typeof args.message === "string") {
+  if (args.message !== undefined) {
     const text = args.message;
     const frame = parseClientLine(new TextEncoder().encode(text), "0.3");
     if ("bad" in frame || frame.kind !== "data") {
@@ -86,13 +160,35 @@ export function psprogConfig(
   return {
     targets,
     strategy,
-    intervalMs: Math.round(numberOption("--interval", args.interval as string, { min: 0, max: 86400, fraction: true }) * 1000),
-    count: numberOption("--msgCount", args.msgCount as string, { min: -1, max: Number.MAX_SAFE_INTEGER }),
+    intervalMs: Math.round(numberOption("--interval", args.interval, { min: 0, max: 86400, fraction: true }) * 1000),
+    count: numberOption("--msgCount", args.msgCount, { min: -1, max: Number.MAX_SAFE_INTEGER }),
     content,
-    timeoutMs: Math.round(numberOption("--timeout", args.timeout as string, { min: 0.001, max: 86400, fraction: true }) * 1000),
-    logDir: String(args["log-dir"]),
-    utc: args.utc === true,
-    verbose: args.verbose === true,
+    timeoutMs: Math.round(numberOption("--timeout", args.timeout, { min: 0.001, max: 86400, fraction: true }) * 1000),
+    logDir: args["log-dir"],
+    utc: args.utc,
+    verbose: args.verbose,
     random,
   };
+}
+
+/**
+ * The `-j` report: the resolved configuration, one `key value` per line,
+ * then the targets.
+ *
+ * @example
+ * ```ts
+ * showPsprogConfig(cfg).split("\n")[0]; // "strategy random"
+ * ```
+ */
+export function showPsprogConfig(cfg: PsprogConfig): string {
+  const targets = cfg.targets.map((t) => `  ${t.label} ${t.host}:${t.port}`);
+  return [
+    `strategy ${cfg.strategy}`,
+    `interval ${cfg.intervalMs / 1000}`,
+    `count ${cfg.count}`,
+    `timeout ${cfg.timeoutMs / 1000}`,
+    `log-dir ${cfg.logDir}`,
+    "targets",
+    ...targets,
+  ].join("\n") + "\n";
 }

@@ -109,7 +109,10 @@ export class SeenSet {
    * // { result: "new", overflow: { origin: 0, epoch: 5, watermark: 3 } }: seqs 1, 2 now count as seen
    * ```
    */
-  add(id: MessageId, now: number): { result: "new" | "dup"; overflow?: { origin: number; epoch: number; watermark: number } } {
+  add(
+    id: MessageId,
+    now: number,
+  ): { result: "new" | "dup"; overflow?: { origin: number; epoch: number; watermark: number } } {
     const k = key(id.origin, id.epoch);
     let s = this.#streams.get(k);
     if (!s) {

@@ -4,9 +4,15 @@
  *
  * @module
  */
+import { formatId, parseId } from "./codec.ts";
 
 const CR = 0x0d;
 const LF = 0x0a;
+const HASH = 0x23;
+const SPACE = 0x20;
+/** Longest id text worth parsing (three decimal numbers). */
+const ID_MAX = 64;
+const latin1 = new TextDecoder("latin1");
 
 /**
  * Length of the longest prefix of `bytes` made of whole records: a crash
@@ -49,3 +55,20 @@ export function splitRecords(bytes: Uint8Array): { records: Uint8Array[]; used: 
 /** The wrap digit a record starts with. */
 export const WRAP_RELAY = 0x32;
 export const WRAP_LEAF = 0x30;
+
+/**
+ * The message id of a 0.3 record (`2#2.1348578187.7 content\r\n`), as
+ * `queue-drop` reports it; `-` for a 0.2.2 record, which has none.
+ *
+ * @example
+ * ```ts
+ * recordId(new TextEncoder().encode("0#2.1348578187.7 hi\r\n")); // "2.1348578187.7"
+ * recordId(new TextEncoder().encode("2hi\r\n")); // "-"
+ * ```
+ */
+export function recordId(record: Uint8Array): string {
+  if (record[1] !== HASH) return "-";
+  const space = record.indexOf(SPACE, 2);
+  const id = space < 0 ? undefined : parseId(latin1.decode(record.subarray(2, Math.min(space, 2 + ID_MAX))));
+  return id ? formatId(id) : "-";
+}

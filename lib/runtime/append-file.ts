@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync } from "node:fs";
+import { writeAll } from "./files.ts";
 
 const encoder = new TextEncoder();
 
@@ -54,8 +55,7 @@ export class AppendFile {
     const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending);
     this.#pending = [];
     this.#pendingBytes = 0;
-    let done = 0;
-    while (done < data.length) done += writeSync(this.#fd, data, done);
+    writeAll(this.#fd, data);
     this.#dirty = true;
   }
 

@@ -1,14 +1,17 @@
 /**
  * Child processes: start one with an exact argv (argv[0] included), wait for
- * its status, and the small /proc facts a supervisor needs.
+ * its status, run a command with its output streamed and a time limit, and
+ * the small /proc facts a supervisor needs.
  *
  * @module
  */
 import { spawn, type StdioOptions } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
+import type { Readable } from "node:stream";
 import { errorCode } from "../errno.ts";
 import { EX } from "../exit.ts";
+import { type Line, LineSplitter, type LineSplitterOptions } from "../lines.ts";
 
 /** How a child ended: a wait status, or the errno code of a failed exec. */
 export type ChildEnd =
@@ -75,7 +78,7 @@ export function processAlive(pid: number): boolean {
  *
  * @example
  * ```ts
- * setInterval(() => continueIfStopped(child.pid!), 1000).unref();
+ * continueIfStopped(child.pid!); // once a second, as the ptbw broker asks
  * ```
  */
 export function continueIfStopped(pid: number): boolean {
@@ -121,4 +124,207 @@ export function signalNumber(name: string): number {
 export function waitStatus(code: number | null, signal: string | null): number {
   if (signal) return 128 + signalNumber(signal);
   return code ?? EX.SOFTWARE;
+}
+
+/** What {@link runCommand} does with one output stream of the command. */
+export interface OutputHandlers {
+  /** Every chunk as it arrives (dd's image bytes, to hash them). */
+  onChunk?: (chunk: Uint8Array) => void;
+  /** Every line, split by {@link LineSplitter} with `lines`; the tail is flushed at EOF. */
+  onLine?: (line: Line) => void;
+  /** How to split lines for `onLine`. */
+  lines?: LineSplitterOptions;
+}
+
+/** Options for {@link runCommand}. */
+export interface CommandOptions {
+  /** The command's whole environment; default ours. */
+  env?: Record<string, string | undefined>;
+  /** Working directory; default ours. */
+  cwd?: string;
+  /** Bytes for its stdin (a string as UTF-8); without them stdin is /dev/null. */
+  input?: string | Uint8Array;
+  /** Standard output; discarded (/dev/null) when there are no handlers. */
+  stdout?: OutputHandlers;
+  /** Standard error; discarded (/dev/null) when there are no handlers. */
+  stderr?: OutputHandlers;
+  /** Stop the command (see {@link RunningCommand.stop}) after this many ms. */
+  timeoutMs?: number;
+  /** Between SIGTERM and SIGKILL when stopping; default 2000 ms. */
+  graceMs?: number;
+}
+
+/**
+ * How a command ended: its wait status (the shell's `$?`), exit code or
+ * signal, and whether the time limit stopped it; or the errno code of a
+ * failed spawn (ENOENT, EACCES…).
+ */
+export type CommandEnd =
+  | { status: number; code: number | null; signal: string | null; timedOut: boolean }
+  | { execError: string };
+
+/** A command started by {@link runCommand}. */
+export interface RunningCommand {
+  /** Its pid, which is also its process group id; undefined if the spawn failed. */
+  readonly pid: number | undefined;
+  /** Resolves once it ended and its output was delivered; never rejects. */
+  readonly ended: Promise<CommandEnd>;
+  /**
+   * SIGTERM its whole process group, then SIGKILL after the grace. For a
+   * stall detector; the time limit calls it too. Later calls do nothing.
+   */
+  stop(): void;
+}
+
+const DEFAULT_GRACE_MS = 2000;
+/** How soon a stopped group is looked at again while its members finish dying. */
+const GROUP_RECHECK_MS = 20;
+
+/**
+ * Whether any process of group `pgid` still runs, from /proc. A signal
+ * probe would also count zombies: dead members that their new parent
+ * (init, once the command exited) has not reaped yet.
+ */
+function groupRunning(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return false;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    // After the parenthesised command name: state, ppid, pgrp.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
+  }
+  return false;
+}
+
+/** Send `handlers` what `stream` delivers. */
+function deliver(stream: Readable | null, handlers: OutputHandlers | undefined): void {
+  if (!stream || !handlers) return;
+  const { onChunk, onLine } = handlers;
+  const splitter = onLine ? new LineSplitter(handlers.lines) : undefined;
+  stream.on("data", (chunk: Uint8Array) => {
+    onChunk?.(chunk);
+    for (const line of splitter?.push(chunk) ?? []) onLine!(line);
+  });
+  stream.on("end", () => {
+    for (const line of splitter?.finish() ?? []) onLine!(line);
+  });
+}
+
+/**
+ * Run `argv` (argv[0] looked up in PATH when it has no slash; no shell) in
+ * a process group of its own, streaming its output to the handlers. The
+ * handlers must not throw.
+ *
+ * `ended` resolves when the command has exited and its stdout and stderr
+ * are closed, so a background grandchild still holding them delays it (the
+ * time limit covers that). After a stop, if members of the group outlive
+ * the command (as /proc shows), `ended` waits until they are gone, and at
+ * the end of the grace SIGKILLs them. Without a stop, a grandchild that
+ * closed its output and lives on is left alone.
+ *
+ * @throws {RangeError} if `argv` is empty.
+ * @example
+ * ```ts
+ * const dd = runCommand(["dd", `if=${device}`, "bs=2048", `count=${blocks}`], {
+ *   stdout: { onChunk: (chunk) => md5.update(chunk) },
+ *   stderr: { onLine: (line) => parseDd(line.text) },
+ *   timeoutMs: 60_000 + size / 1024,
+ * });
+ * const end = await dd.ended; // { status: 0, code: 0, signal: null, timedOut: false }
+ * ```
+ */
+export function runCommand(argv: readonly string[], opts: CommandOptions = {}): RunningCommand {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new RangeError("runCommand: empty argv");
+  const wanted = (h: OutputHandlers | undefined) => (h?.onChunk || h?.onLine ? "pipe" : "ignore");
+  const proc = spawn(file, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: [opts.input === undefined ? "ignore" : "pipe", wanted(opts.stdout), wanted(opts.stderr)],
+    // A new session, hence a new process group whose id is the pid: a stop
+    // reaches every process the command started.
+    detached: true,
+  });
+  const pid = proc.pid;
+  let settled = false;
+  let stopping = false;
+  let killed = false;
+  let timedOut = false;
+  let exit: { code: number | null; signal: string | null } | undefined;
+  let timeLimit: ReturnType<typeof setTimeout> | undefined;
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  let resolveEnded: (end: CommandEnd) => void = () => {};
+  const ended = new Promise<CommandEnd>((resolve) => (resolveEnded = resolve));
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid!, signal);
+    } catch {
+      // The whole group is gone already.
+    }
+  };
+  const settle = (end: CommandEnd) => {
+    settled = true;
+    clearTimeout(timeLimit);
+    clearTimeout(grace);
+    resolveEnded(end);
+  };
+  const settleExit = () => {
+    const { code, signal } = exit!;
+    settle({ status: waitStatus(code, signal), code, signal, timedOut });
+  };
+  const stop = () => {
+    if (stopping || settled || pid === undefined) return;
+    stopping = true;
+    clearTimeout(timeLimit);
+    signalGroup("SIGTERM");
+    grace = setTimeout(() => {
+      killed = true;
+      signalGroup("SIGKILL");
+      if (exit) settleExit();
+    }, opts.graceMs ?? DEFAULT_GRACE_MS);
+  };
+
+  // Listening for good: an "error" event without a listener would throw.
+  proc.on("error", (err) => {
+    if (pid === undefined && !settled) settle({ execError: errorCode(err) ?? "ENOENT" });
+  });
+  // Members that outlive a stopped command get the rest of the grace, then
+  // SIGKILL; most are just finishing their own SIGTERM, so look again soon.
+  const settleWhenGroupGone = () => {
+    if (settled) return;
+    if (!stopping || killed || !groupRunning(pid!)) return settleExit();
+    setTimeout(settleWhenGroupGone, GROUP_RECHECK_MS);
+  };
+  proc.once("close", (code, signal) => {
+    if (settled || pid === undefined) return;
+    exit = { code, signal };
+    settleWhenGroupGone();
+  });
+  if (pid !== undefined) {
+    deliver(proc.stdout, opts.stdout);
+    deliver(proc.stderr, opts.stderr);
+    if (proc.stdin) {
+      // A command that exits without reading its input gives EPIPE: not our failure.
+      proc.stdin.on("error", () => {});
+      proc.stdin.end(opts.input);
+    }
+    if (opts.timeoutMs !== undefined) {
+      timeLimit = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, opts.timeoutMs);
+    }
+  }
+  return { pid, ended, stop };
 }

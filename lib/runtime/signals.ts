@@ -1,7 +1,8 @@
 /**
- * Signal handling every daemon shares: SIGTERM and SIGINT mean a clean
- * shutdown, SIGHUP is a hook (reopen logs, or clean up and die), SIGPIPE
- * never kills us (a failed write is handled where it happens).
+ * Signal handling every program shares, in one place: SIGTERM and SIGINT
+ * mean a clean shutdown, SIGHUP is a hook (reopen logs, or clean up and
+ * die), SIGUSR1 a report, and SIGPIPE never kills us (a failed write is
+ * handled where it happens).
  *
  * @module
  */
@@ -12,6 +13,8 @@ export interface SignalHooks {
   shutdown?: (signal: "SIGTERM" | "SIGINT") => void;
   /** SIGHUP. */
   hangup?: () => void;
+  /** SIGUSR1 (a daemon's status report). */
+  user1?: () => void;
 }
 
 /**
@@ -34,6 +37,7 @@ export function onSignals(hooks: SignalHooks): () => void {
     add("SIGINT", () => shutdown("SIGINT"));
   }
   if (hooks.hangup) add("SIGHUP", hooks.hangup);
+  if (hooks.user1) add("SIGUSR1", hooks.user1);
   // A listener replaces the default (terminate) action of SIGPIPE.
   add("SIGPIPE", () => {});
   return () => {

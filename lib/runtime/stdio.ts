@@ -5,14 +5,13 @@
  *
  * @module
  */
-import { closeSync, openSync, writeSync } from "node:fs";
-
-const encoder = new TextEncoder();
-const pause = new Int32Array(new SharedArrayBuffer(4));
+import { closeSync, openSync } from "node:fs";
+import { writeAll as writeFully } from "./files.ts";
 
 /**
  * Write all of `data` to `fd`, riding out a non-blocking descriptor's
- * EAGAIN. Returns false if the descriptor is gone (EPIPE, EBADF).
+ * EAGAIN. Returns false if the descriptor is gone (EPIPE, EBADF): a tool
+ * whose reader went away has no one left to tell.
  *
  * @example
  * ```ts
@@ -20,20 +19,12 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * ```
  */
 export function writeAll(fd: number, data: string | Uint8Array): boolean {
-  let bytes = typeof data === "string" ? encoder.encode(data) : data;
-  while (bytes.length > 0) {
-    try {
-      const n = writeSync(fd, bytes);
-      bytes = bytes.subarray(n);
-    } catch (err) {
-      if ((err as { code?: string }).code === "EAGAIN") {
-        Atomics.wait(pause, 0, 0, 5);
-        continue;
-      }
-      return false;
-    }
+  try {
+    writeFully(fd, data);
+    return true;
+  } catch {
+    return false;
   }
-  return true;
 }
 
 /**

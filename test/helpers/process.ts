@@ -1,20 +1,20 @@
 /**
  * Running programs from tests: the built binaries (or `bun cmd/<prog>.ts`),
  * shell snippets, and background daemons, with everything a test starts
- * killed when the test file ends.
+ * killed when the run ends (test/setup.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll } from "bun:test";
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, "..", "..");
 /** Where `npm run build` puts the executables. */
 export const DIST = join(ROOT, "dist");
-/** The project's own bun and deno. */
+/** The project's own bun, deno and tsc. */
 export const BUN = join(ROOT, "node_modules", ".bin", "bun");
 export const DENO = join(ROOT, "node_modules", ".bin", "deno");
+export const TSC = join(ROOT, "node_modules", ".bin", "tsc");
 
 /** Path of a built program; fails loudly if the build is missing. */
 export function binary(prog: string): string {
@@ -50,27 +50,20 @@ export interface Finished {
   ms: number;
 }
 
-const started = new Set<ChildProcess>();
+/** Processes started whose output is still open (they, or others in their group, may run), and their exits. */
+const started = new Map<ChildProcess, Promise<void>>();
 
-/** Kill every process the tests in this file started (and their groups). */
-export function killAll(): void {
-  for (const child of started) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
+/** Kill the process group of everything the tests started and did not see end, and wait for the exits. */
+export async function killAll(): Promise<void> {
+  for (const child of started.keys()) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // The group is gone already.
     }
   }
-  started.clear();
+  await Promise.all(started.values());
 }
-
-afterAll(killAll);
 
 /** Options for {@link run} and {@link sh}. */
 export interface RunOptions {
@@ -94,7 +87,7 @@ export interface Background {
 
 /**
  * Start `argv` in its own process group, tracked so that it is killed at the
- * end of the test file if still running.
+ * end of the run if still running.
  */
 export function background(argv: string[], opts: RunOptions = {}): Background {
   const t0 = performance.now();
@@ -104,14 +97,23 @@ export function background(argv: string[], opts: RunOptions = {}): Background {
     stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     detached: true,
   });
-  started.add(child);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on("data", (b: Buffer) => out.push(b));
   child.stderr!.on("data", (b: Buffer) => err.push(b));
   if (opts.input !== undefined) child.stdin!.end(opts.input);
+  started.set(
+    child,
+    new Promise((resolve) => {
+      child.once("exit", () => resolve());
+      child.once("error", () => resolve());
+    }),
+  );
   const exited = new Promise<Finished>((resolve, reject) => {
-    child.on("error", reject);
+    child.on("error", (e) => {
+      started.delete(child);
+      reject(e);
+    });
     child.on("close", (code, signal) => {
       started.delete(child);
       const stdoutBytes = Buffer.concat(out);

@@ -163,7 +163,9 @@ describe("parseDial: hosts", () => {
   const ok = (host: string) => expect(parseDial(`tcp!${host}!1`)).toEqual({ net: "tcp", host, port: 1 });
 
   test("DNS names may use letters, digits, hyphens, underscores and a final dot", () => {
-    for (const h of ["localhost", "a", "irc.example.org", "x-1.example", "_srv.example.org", "example.org.", "3com.com"]) {
+    for (
+      const h of ["localhost", "a", "irc.example.org", "x-1.example", "_srv.example.org", "example.org.", "3com.com"]
+    ) {
       ok(h);
     }
   });
@@ -192,7 +194,17 @@ describe("parseDial: hosts", () => {
   });
 
   test("IPv6 literals may be full, compressed or end in a dotted quad", () => {
-    for (const h of ["2001:db8:0:0:0:0:0:1", "2001:DB8::1", "::", "::1", "fe80::", "::ffff:10.0.0.1", "64:ff9b::192.0.2.33"]) {
+    for (
+      const h of [
+        "2001:db8:0:0:0:0:0:1",
+        "2001:DB8::1",
+        "::",
+        "::1",
+        "fe80::",
+        "::ffff:10.0.0.1",
+        "64:ff9b::192.0.2.33",
+      ]
+    ) {
       ok(h);
     }
   });
@@ -255,8 +267,16 @@ describe("formatDial and formatHostPort", () => {
     const v4: DialAddress = { net: "udp", host: "10.0.0.1", port: 53 };
     const v6: DialAddress = { net: "tcp", host: "::1", port: 80 };
     const unix: DialAddress = { net: "unix", path: "/tmp/s" };
-    expect([formatDial(v4), formatDial(v6), formatDial(unix)]).toEqual(["udp!10.0.0.1!53", "tcp!::1!80", "unix!/tmp/s"]);
-    expect([formatHostPort(v4), formatHostPort(v6), formatHostPort(unix)]).toEqual(["10.0.0.1:53", "[::1]:80", "/tmp/s"]);
+    expect([formatDial(v4), formatDial(v6), formatDial(unix)]).toEqual([
+      "udp!10.0.0.1!53",
+      "tcp!::1!80",
+      "unix!/tmp/s",
+    ]);
+    expect([formatHostPort(v4), formatHostPort(v6), formatHostPort(unix)]).toEqual([
+      "10.0.0.1:53",
+      "[::1]:80",
+      "/tmp/s",
+    ]);
   });
 });
 

@@ -65,7 +65,7 @@ const scenario = fc.constantFrom(...DELIMITERS).chain((delimiter) =>
       })
       .map((xs) => new Uint8Array(xs)),
     cuts: fc.array(fc.nat(), { maxLength: 12 }),
-  }),
+  })
 );
 
 describe("Framer", () => {
@@ -92,10 +92,12 @@ describe("Framer", () => {
   });
 
   test("a delimiter given as bytes works like the same string", () => {
-    expect(show(run({ delimiter: new Uint8Array([0xff, 0]), maxBytes: 9 }, [new Uint8Array([1, 0xff, 0, 2])]))).toEqual([
-      "frame:\x01",
-      "partial:\x02",
-    ]);
+    expect(show(run({ delimiter: new Uint8Array([0xff, 0]), maxBytes: 9 }, [new Uint8Array([1, 0xff, 0, 2])]))).toEqual(
+      [
+        "frame:\x01",
+        "partial:\x02",
+      ],
+    );
   });
 
   test("a sequence delimiter split across chunks still ends the frame", () => {

@@ -5,9 +5,10 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { background, sh } from "../helpers/process.ts";
 import { waitFor, waitForSocket } from "../helpers/net.ts";
-import { freeRows, world } from "./world.ts";
+import { background, sh } from "../helpers/process.ts";
+import type { RawStream } from "../helpers/raw.ts";
+import { connect, freeRows, world } from "./world.ts";
 
 const iota = (n: number) => Array.from({ length: n }, (_, i) => String(i));
 
@@ -96,7 +97,7 @@ describe("client", () => {
     expect(r.stderr).toBe("ptbw: no enclosing diversion\n");
     const d = await sh("ptbw -R2 true", { env: { ...w.env, ptbw_d: "sock" } });
     expect(d.code).toBe(66);
-    expect(d.stderr).toBe("ptbw: no enclosing diversion, do you mean to specify option `-t' as \"sock\"?\n");
+    expect(d.stderr).toBe('ptbw: no enclosing diversion, do you mean to specify option `-t\' as "sock"?\n');
   });
 
   test("9: serial -R2 clients go round the pool", async () => {
@@ -214,7 +215,8 @@ describe("client", () => {
   test("20: concurrent clients never share a token", async () => {
     const w = world();
     const r = await sh(
-      `ptbw -m -t "$T/ten" sh -c 'for r in 4 4 4 10 2 2 2 2 2; do ptbw -AR $r sh -c "sleep 0.2; echo \\$*" _ & done; wait'`,
+      `ptbw -m -t "$T/ten" sh -c 'for r in 4 4 4 10 2 2 2 2 2; do ` +
+        `ptbw -AR $r sh -c "sleep 0.2; echo \\$*" _ & done; wait'`,
       { env: w.env },
     );
     const words = r.stdout.split(/\s+/).filter(Boolean);
@@ -237,15 +239,20 @@ describe("persistent instance, signals, cleanup", () => {
     await waitForSocket(S);
     expect((await sh(`ptbw -t "${S}" -AR2 echo`, { env: w.env })).stdout).toBe("0 1\n");
     expect((await sh(`ptbw -t "${S}" -AR2 echo`, { env: w.env })).stdout).toBe("2 3\n");
-    const sleeper = background([w.ptbw, "-t", S, "-R2", "sleep", "3"], { env: w.env });
-    await waitFor("the sleeper's tokens", async () => (await sh(`ptbw -t "${S}"`, { env: w.env })).stdout.includes(`\t${sleeper.pid}\t`));
+    // A client keeping its tokens until $T/go exists, then telling whether the manager is still there.
+    const client = background(
+      [w.ptbw, "-t", S, "-R2", "sh", "-c", `"$T/hold" "$T/held" "$T/go" && kill -0 ${m.pid} && echo manager alive`],
+      { env: w.env },
+    );
+    await waitFor(
+      "the client's tokens",
+      async () => (await sh(`ptbw -t "${S}"`, { env: w.env })).stdout.includes(`\t${client.pid}\t`),
+    );
     const q = await sh(`ptbw -Q -t "${S}" -R0 true`, { env: w.env });
     expect(q.code).toBe(0);
-    const t0 = performance.now();
-    const end = await m.exited;
-    expect(end.code).toBe(0);
-    expect(performance.now() - t0).toBeGreaterThan(1500);
-    expect((await sleeper.exited).code).toBe(0);
+    writeFileSync(join(w.T, "go"), "");
+    expect(await client.exited).toMatchObject({ code: 0, stdout: "manager alive\n" });
+    expect((await m.exited).code).toBe(0);
     expect(existsSync(S)).toBe(false);
   });
 
@@ -286,18 +293,29 @@ describe("persistent instance, signals, cleanup", () => {
 
   test("25: the manager waits for a client that outlives the utility", async () => {
     const w = world();
-    const r = await sh("ptbw -m sh -c 'ptbw -R1 sleep 2 & sleep 0.2'", { env: w.env });
-    expect(r.code).toBe(0);
-    expect(r.ms).toBeGreaterThanOrEqual(2000);
+    // The utility starts a client holding a token until $T/go, then ends once the client holds it.
+    const utility = [
+      `ptbw -R1 sh -c '"$T/hold" "$T/held" "$T/go" && kill -0 "$0" && echo manager alive' $PPID &`,
+      'until [ -e "$T/held" ]; do sleep 0.02; done',
+      'echo $$ >"$T/utility.tmp" && mv "$T/utility.tmp" "$T/utility"',
+    ].join("\n");
+    const m = background([w.ptbw, "-m", "sh", "-c", utility], { env: w.env });
+    const pid = await waitFor(
+      "the utility's pid",
+      () => existsSync(join(w.T, "utility")) && readFileSync(join(w.T, "utility"), "utf8"),
+    );
+    await waitFor("the manager to reap the utility", () => !existsSync(`/proc/${pid.trim()}`));
+    writeFileSync(join(w.T, "go"), "");
+    expect(await m.exited).toMatchObject({ code: 0, stdout: "manager alive\n" });
   });
 
   test("26: a background : manager does not hold $(…) open", async () => {
     const w = world();
-    // The manager keeps stderr (for its messages): send it elsewhere so that
-    // only the shell's own exit is timed.
-    const r = await sh(`x=$(ptbw -m -N "$T/bg.sock" : 2>"$T/bg.err" &); echo ok`, { env: w.env, timeout: 5000 });
+    // The manager keeps stderr (for its messages): send it elsewhere. It runs
+    // until told to finish below, so the shell ending at all shows that $(…)
+    // was not held open.
+    const r = await sh(`x=$(ptbw -m -N "$T/bg.sock" : 2>"$T/bg.err" &); echo ok`, { env: w.env });
     expect(r.stdout).toBe("ok\n");
-    expect(r.ms).toBeLessThan(3000);
     await waitForSocket(join(w.T, "bg.sock"));
     const q = await sh(`ptbw -Q -t "$T/bg.sock" -R0 true`, { env: w.env });
     expect(q.code).toBe(0);
@@ -424,36 +442,68 @@ describe("signals and statuses", () => {
 
 describe("extensions", () => {
   test("38: the credit scheduler lets a small request pass; --fifo keeps arrival order", async () => {
-    const w = world();
-    const script = (flags: string) =>
-      `ptbw -m ${flags} -J4 sh -c 'ptbw -R4 sleep 1 & sleep 0.3; ptbw -R1 echo one & sleep 0.3; ptbw -R4 echo four & wait'`;
-    expect((await sh(script(""), { env: w.env })).stdout).toBe("four\none\n");
-    expect((await sh(script("--fifo"), { env: w.env })).stdout).toBe("one\nfour\n");
+    /** While a holder has all four tokens, "one" asks for 1, then "four" for 4: who is served first. */
+    const order = async (flags: string[]) => {
+      const w = world();
+      const S = join(w.T, "s.sock");
+      const m = background([w.ptbw, "-m", ...flags, "-J4", "-N", S, ":"], { env: w.env });
+      await waitForSocket(S);
+      const holder = await connect(S, 1000);
+      expect(await holder.ask("4G")).toBe("0,1,2,3\n");
+      // A round trip on the holder's connection after each request: the manager has read it.
+      const one = await connect(S, 1001);
+      one.send("1G");
+      expect(await holder.ask("S")).toBe("4,8\n");
+      const four = await connect(S, 1002);
+      four.send("4G");
+      expect(await holder.ask("S")).toBe("4,8\n");
+      const served: string[] = [];
+      // Like a client running its command: served, it reports and lets go of its tokens.
+      const run = async (c: RawStream, name: string) => {
+        await c.line();
+        served.push(name);
+        c.close();
+      };
+      holder.close();
+      await Promise.all([run(one, "one"), run(four, "four")]);
+      expect(await sh(`ptbw -Q -t "${S}" -R0 true`, { env: w.env })).toMatchObject({ code: 0 });
+      expect((await m.exited).code).toBe(0);
+      return served;
+    };
+    expect(await order([])).toEqual(["four", "one"]);
+    expect(await order(["--fifo"])).toEqual(["one", "four"]);
   });
 
   test("39: --timeout gives up after the deadline with 75; the manager keeps serving", async () => {
     const w = world();
     const r = await sh(
-      `ptbw -m -J1 sh -c 'ptbw -R1 sleep 3 & sleep 0.3; t0=$(date +%s%N); ptbw --timeout 0.5 -R1 echo no; echo rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 )); ptbw -AR1 echo served'`,
+      // The token is held until after the timed client, which can only give up.
+      `ptbw -m -J1 sh -c 'ptbw -R1 "$T/hold" "$T/held" "$T/go" & until [ -e "$T/held" ]; do sleep 0.02; done; ` +
+        `t0=$(date +%s%N); ptbw --timeout 0.5 -R1 echo no; echo rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 )); ` +
+        `: >"$T/go"; ptbw -AR1 echo served'`,
       { env: w.env },
     );
     expect(r.stderr).toBe("ptbw: -R 1: timed out after 0.5 seconds\n");
     const m = /^rc=75 ms=(\d+)\nserved 0\n$/.exec(r.stdout);
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(450);
-    expect(Number(m![1])).toBeLessThan(1500);
+    // Soon after the deadline, not some other timer's (generous: the machine may be loaded).
+    expect(Number(m![1])).toBeLessThan(5000);
   });
 
   test("40: --try fails at once with 75 when busy, and takes free tokens", async () => {
     const w = world();
     const r = await sh(
-      `ptbw -m -J1 sh -c 'ptbw -R1 sleep 3 & sleep 0.3; t0=$(date +%s%N); ptbw --try -R1 echo no; echo rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))'`,
+      // The token is held until after the --try client, which can only give up.
+      `ptbw -m -J1 sh -c 'ptbw -R1 "$T/hold" "$T/held" "$T/go" & until [ -e "$T/held" ]; do sleep 0.02; done; ` +
+        `t0=$(date +%s%N); ptbw --try -R1 echo no; echo rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 )); : >"$T/go"'`,
       { env: w.env },
     );
     expect(r.stderr).toBe("ptbw: -R 1: resources busy\n");
     const m = /^rc=75 ms=(\d+)\n$/.exec(r.stdout);
     expect(m).not.toBeNull();
-    expect(Number(m![1])).toBeLessThan(400);
+    // At once: a client's start and one round trip (generous: the machine may be loaded).
+    expect(Number(m![1])).toBeLessThan(1000);
     expect((await sh("ptbw -m -J1 ptbw --try -AR1 echo", { env: w.env })).stdout).toBe("0\n");
   });
 
@@ -500,20 +550,27 @@ describe("extensions", () => {
 
     test("tokens held by a ptbw client are not lent to make", async () => {
       const w = setup();
-      const r = await sh("ptbw -m -J3 --jobserver sh -c 'ptbw -R2 sleep 5 & sleep 0.3; make -f M'", {
-        env: w.env,
-        cwd: w.T,
-      });
+      // The client holds its two tokens from before make starts until after it ends.
+      const r = await sh(
+        `ptbw -m -J3 --jobserver sh -c 'ptbw -R2 "$T/hold" "$T/held" "$T/go" & ` +
+          `until [ -e "$T/held" ]; do sleep 0.02; done; make -f M; s=$?; : >"$T/go"; wait; exit $s'`,
+        { env: w.env, cwd: w.T },
+      );
       expect(r.code).toBe(0);
       expect(maxInLog(w)).toBe(1);
     }, 20_000);
 
     test("fifo style names the fifo in MAKEFLAGS (and drives make >= 4.4)", async () => {
       const w = setup();
-      const r = await sh(`ptbw -m -J3 --jobserver=fifo sh -c 'echo "$MAKEFLAGS"; test -p "\${MAKEFLAGS##*fifo:}" && echo fifo'`, {
-        env: { ...w.env, MAKEFLAGS: "-k" },
-      });
-      expect(r.stdout).toMatch(new RegExp(`^-k -j3 --jobserver-auth=fifo:${w.tmp}/ptbd[A-Za-z0-9]{6}/jobserver\nfifo\n$`));
+      const r = await sh(
+        `ptbw -m -J3 --jobserver=fifo sh -c 'echo "$MAKEFLAGS"; test -p "\${MAKEFLAGS##*fifo:}" && echo fifo'`,
+        {
+          env: { ...w.env, MAKEFLAGS: "-k" },
+        },
+      );
+      expect(r.stdout).toMatch(
+        new RegExp(`^-k -j3 --jobserver-auth=fifo:${w.tmp}/ptbd[A-Za-z0-9]{6}/jobserver\nfifo\n$`),
+      );
       expect(readdirSync(w.tmp)).toEqual([]);
       const version = await sh("make --version | head -1", { env: w.env });
       const [, major, minor] = /(\d+)\.(\d+)/.exec(version.stdout) ?? [];

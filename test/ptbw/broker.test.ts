@@ -1,12 +1,20 @@
 /**
- * The manager's core (lib/ptbw/broker.ts), driven through open/receive/
- * hangup with a recording output port: the command table (§4.2), the
- * scheduling rules (§4.4, §8.1), the deviations (§7) and the jobserver
- * bridge (§8.5).
+ * The manager's core (lib/ptbw/broker.ts), driven as a stream core
+ * (opened/received/closed/writable/tick) with recording effects: the
+ * command table (§4.2), the scheduling rules (§4.4, §8.1), the deviations
+ * (§7), the jobserver bridge (§8.5), flow control and the manager's life.
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { Broker, type BrokerConfig, type BrokerOutput, type JobserverPort } from "../../lib/ptbw/broker.ts";
+import type { StreamPeer } from "../../lib/core.ts";
+import {
+  Broker,
+  type BrokerConfig,
+  type BrokerEffects,
+  type BrokerHost,
+  HIGH_WATER,
+  type Jobserver,
+} from "../../lib/ptbw/broker.ts";
 import { iota } from "../../lib/ptbw/tags.ts";
 
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -14,14 +22,55 @@ const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
 const N_MAX = 4294967295;
 const SELF = 999;
 
-type Event = { k: "send"; id: number; text: string } | { k: "close"; id: number } | { k: "reading"; id: number; on: boolean };
+const PEER: StreamPeer = { listener: "ptbw", address: "", port: 0 };
 
-/** An output port that records every call, in order. */
-class FakeOutput implements BrokerOutput {
+type Event =
+  | { k: "send"; id: number; text: string }
+  | { k: "close"; id: number }
+  | { k: "reading"; id: number; on: boolean }
+  | { k: "done" }
+  | { k: "continue"; pid: number };
+
+/** What the broker's tests watch: replies, closes, and reading paused (false) or resumed (true). */
+interface Recorder {
+  send(id: number, b: Uint8Array): void;
+  close(id: number): void;
+  reading(id: number, on: boolean): void;
+}
+
+/** Broker effects that report to `r`; effects a test does not watch must not happen. */
+function effectsOf(r: Recorder, extra: Partial<BrokerEffects> = {}): BrokerEffects {
+  const never = (what: string) => () => {
+    throw new Error(`unexpected ${what}`);
+  };
+  return {
+    send: (id, b) => r.send(id, b),
+    close: (id) => r.close(id),
+    pause: (id) => r.reading(id, false),
+    resume: (id) => r.reading(id, true),
+    abort: never("abort"),
+    dial: never("dial"),
+    log: never("log"),
+    done: () => {},
+    continueIfStopped: () => {},
+    ...extra,
+  };
+}
+
+/** A host whose processes are all alive unless listed in `dead`. */
+function hostWith(dead: Set<number> = new Set()): BrokerHost {
+  return { isAlive: (pid) => !dead.has(pid) };
+}
+
+/** Effects that record every call, in order. */
+class FakeOutput implements Recorder {
   readonly events: Event[] = [];
-  send(id: number, b: Uint8Array): boolean {
+  readonly effects = effectsOf(this, {
+    done: () => this.events.push({ k: "done" }),
+    continueIfStopped: (pid) => this.events.push({ k: "continue", pid }),
+  });
+  send(id: number, b: Uint8Array): void {
     this.events.push({ k: "send", id, text: latin1(b) });
-    return true;
   }
   close(id: number): void {
     this.events.push({ k: "close", id });
@@ -42,7 +91,7 @@ class FakeOutput implements BrokerOutput {
 }
 
 /** A make jobserver: `returned` bytes wait to be read back; `capacity` bounds writes. */
-class FakePort implements JobserverPort {
+class FakeJobserver implements Jobserver {
   returned = 0;
   capacity = Infinity;
   takes = 0;
@@ -74,14 +123,14 @@ function config(o: Partial<BrokerConfig> = {}): BrokerConfig {
 }
 
 /** A broker, its recorder, and client helpers. */
-function setup(o: Partial<BrokerConfig> = {}) {
+function setup(o: Partial<BrokerConfig> = {}, host = hostWith()) {
   const out = new FakeOutput();
-  const broker = new Broker(config(o), out);
+  const broker = new Broker(config(o), out.effects, host);
   const connect = (id: number, pid: number) => {
-    broker.open(id);
-    broker.receive(id, bytes(`${pid}\n`));
+    broker.opened(id, PEER, 0);
+    broker.received(id, bytes(`${pid}\n`), 0);
   };
-  const say = (id: number, text: string) => broker.receive(id, bytes(text));
+  const say = (id: number, text: string) => broker.received(id, bytes(text), 0);
   /** Send `text` on `id`; what `id` got back during that call. */
   const ask = (id: number, text: string) => {
     const before = out.sent(id).length;
@@ -241,10 +290,10 @@ describe("the command table (§4.2)", () => {
 
   test("credentials may arrive byte by byte, with commands in the same chunk", () => {
     const { broker, out } = setup();
-    broker.open(1);
-    for (const b of "4") broker.receive(1, bytes(b));
-    for (const b of "2@host") broker.receive(1, bytes(b));
-    broker.receive(1, bytes("\tG0O"));
+    broker.opened(1, PEER, 0);
+    for (const b of "4") broker.received(1, bytes(b), 0);
+    for (const b of "2@host") broker.received(1, bytes(b), 0);
+    broker.received(1, bytes("\tG0O"), 0);
     expect(out.sent(1)).toBe("0\n42\n");
   });
 });
@@ -279,8 +328,8 @@ describe("ownership and disconnects (§4.1, §7)", () => {
     connect(1, 11111);
     expect(ask(1, "G")).toBe("0\n");
     for (const [id, creds] of [[2, "-5\n"], [3, "abc\n"], [4, "0\n"], [5, "2147483648\n"]] as const) {
-      broker.open(id);
-      broker.receive(id, bytes(creds + "S"));
+      broker.opened(id, PEER, 0);
+      broker.received(id, bytes(creds + "S"), 0);
       expect(out.closed(id)).toBe(true);
       expect(out.sent(id)).toBe("");
     }
@@ -295,7 +344,7 @@ describe("ownership and disconnects (§4.1, §7)", () => {
     connect(2, 222);
     expect(ask(1, "4G")).toBe("0,1,2,3\n");
     expect(ask(2, "2G")).toBe("");
-    broker.hangup(1);
+    broker.closed(1, undefined, 0);
     expect(out.sent(2)).toBe("0,1\n");
     expect(broker.pool.free).toBe(2);
   });
@@ -309,7 +358,7 @@ describe("ownership and disconnects (§4.1, §7)", () => {
     expect(ask(3, "G")).toBe("2\n");
     expect(ask(2, "2G")).toBe("");
     expect(broker.waiting).toBe(1);
-    broker.hangup(2);
+    broker.closed(2, undefined, 0);
     expect(broker.waiting).toBe(0);
     expect(broker.pool.owner(2)).toBe(0);
     expect(ask(1, "F")).toBe("2\n");
@@ -340,14 +389,14 @@ describe("ownership and disconnects (§4.1, §7)", () => {
     connect(2, 22222);
     expect(ask(1, "3G")).toBe("0,1,2\n");
     say(2, "1G");
-    broker.hangup(2);
+    broker.closed(2, undefined, 0);
     expect(ask(1, "F")).toBe("3\n");
   });
 
   test("bytes for unknown or closed connections are ignored", () => {
     const { broker, out } = setup();
-    broker.receive(9, bytes("1\nS"));
-    broker.hangup(9);
+    broker.received(9, bytes("1\nS"), 0);
+    broker.closed(9, undefined, 0);
     expect(out.events).toEqual([]);
   });
 });
@@ -511,8 +560,8 @@ describe("Q, M and the manager's life (§4.2, §6.2)", () => {
     const { broker, connect, ask } = setup({ leader: "self" });
     connect(1, 100);
     connect(2, 200);
-    broker.open(3);
-    broker.receive(3, bytes("30")); // still sending credentials: open all the same
+    broker.opened(3, PEER, 0);
+    broker.received(3, bytes("30"), 0); // still sending credentials: open all the same
     expect(ask(1, "Q")).toBe("3\n");
     expect(ask(1, "M")).toBe("-No\n");
     expect(ask(2, "Q")).toBe("3\n");
@@ -525,7 +574,7 @@ describe("Q, M and the manager's life (§4.2, §6.2)", () => {
   });
 
   test("with a numeric leader, Q says -No until leaderGone()", () => {
-    const { broker, connect, ask } = setup({ leader: 4242 });
+    const { broker, connect, ask } = setup({ leader: { child: 4242 } });
     connect(1, 100);
     connect(2, 200);
     expect(ask(1, "M")).toBe("4242\n");
@@ -537,17 +586,17 @@ describe("Q, M and the manager's life (§4.2, §6.2)", () => {
   });
 
   test("finished: the leader is gone and no connection is open", () => {
-    const { broker, connect } = setup({ leader: 4242 });
+    const { broker, connect } = setup({ leader: { child: 4242 } });
     expect(broker.finished).toBe(false);
     connect(1, 100);
     broker.leaderGone();
     expect(broker.finished).toBe(false);
-    broker.hangup(1);
+    broker.closed(1, undefined, 0);
     expect(broker.finished).toBe(true);
   });
 
   test("a utility reaped with no clients finishes at once", () => {
-    const { broker } = setup({ leader: 4242 });
+    const { broker } = setup({ leader: { child: 4242 } });
     broker.leaderGone();
     expect(broker.finished).toBe(true);
   });
@@ -561,30 +610,116 @@ describe("Q, M and the manager's life (§4.2, §6.2)", () => {
     expect(ask(2, "Q")).toBe("2\n");
     say(2, ".");
     expect(broker.finished).toBe(false);
-    broker.hangup(1);
+    broker.closed(1, undefined, 0);
     expect(broker.finished).toBe(true);
   });
 
   test("a persistent instance without Q never finishes", () => {
     const { broker, connect } = setup({ leader: "self" });
     connect(1, 100);
-    broker.hangup(1);
+    broker.closed(1, undefined, 0);
     expect(broker.finished).toBe(false);
   });
 
   test("a connection still sending credentials keeps the manager alive", () => {
-    const { broker } = setup({ leader: 4242 });
-    broker.open(1);
+    const { broker } = setup({ leader: { child: 4242 } });
+    broker.opened(1, PEER, 0);
     broker.leaderGone();
     expect(broker.connections).toBe(1);
     expect(broker.finished).toBe(false);
+  });
+
+  test("done is said once, when the manager finishes", () => {
+    const { broker, connect, out } = setup({ leader: { child: 4242 } });
+    connect(1, 100);
+    broker.leaderGone();
+    expect(out.events.filter((e) => e.k === "done")).toEqual([]);
+    broker.closed(1, undefined, 0);
+    broker.closed(1, undefined, 0);
+    expect(out.events.filter((e) => e.k === "done")).toEqual([{ k: "done" }]);
+  });
+
+  test("a -p leader is checked every 250 ms and its death ends the manager", () => {
+    const dead = new Set<number>();
+    const { broker, out } = setup({ leader: { elected: 4242 } }, hostWith(dead));
+    expect(broker.nextDeadline()).toBe(0);
+    broker.tick(0);
+    expect(broker.finished).toBe(false);
+    expect(broker.nextDeadline()).toBe(250);
+    dead.add(4242);
+    broker.tick(249);
+    expect(broker.finished).toBe(false);
+    broker.tick(250);
+    expect(broker.finished).toBe(true);
+    expect(broker.nextDeadline()).toBeUndefined();
+    expect(out.events).toEqual([{ k: "done" }]);
+  });
+
+  test("a -p pid of 0 or less is no leader at all", () => {
+    const { broker } = setup({ leader: { elected: 0 } });
+    broker.tick(0);
+    expect(broker.finished).toBe(true);
+  });
+
+  test("the utility is checked for a stop signal every second while it lives", () => {
+    const { broker, out } = setup({ leader: { child: 4242 } });
+    broker.tick(0);
+    broker.tick(999);
+    broker.tick(1000);
+    expect(out.events).toEqual([{ k: "continue", pid: 4242 }, { k: "continue", pid: 4242 }]);
+    broker.leaderGone();
+    expect(broker.nextDeadline()).toBeUndefined();
+  });
+
+  test("a persistent instance has no deadline", () => {
+    expect(setup({ leader: "self" }).broker.nextDeadline()).toBeUndefined();
+  });
+});
+
+describe("flow control", () => {
+  test("replies past HIGH_WATER unflushed bytes pause the connection and hold its commands until writable", () => {
+    const { broker, connect, ask, out } = setup({ tokens: [bytes("x".repeat(1000))] });
+    connect(1, 100);
+    const tables = Math.ceil(HIGH_WATER / 1001);
+    expect(ask(1, "T".repeat(tables + 5)).length).toBe(tables * 1001);
+    expect(out.readingOf(1)).toEqual([false]);
+    expect(ask(1, "S")).toBe("");
+    broker.writable(1, 0);
+    expect(out.readingOf(1)).toEqual([false, true]);
+    // The held commands run now: five more tables, then S.
+    expect(out.sent(1).slice(tables * 1001)).toBe(`${"x".repeat(1000)}\0`.repeat(5) + "1,1001\n");
+  });
+
+  test("writable resets the count: a reading client is never paused", () => {
+    const { broker, connect, ask, out } = setup({ tokens: [bytes("x".repeat(1000))] });
+    connect(1, 100);
+    for (let i = 0; i < 200; i++) {
+      expect(ask(1, "T").length).toBe(1001);
+      broker.writable(1, 0);
+    }
+    expect(out.readingOf(1)).toEqual([]);
+  });
+
+  test("a G held behind backed-up output runs in order once writable, and waits for tokens as usual", () => {
+    const { broker, connect, ask, out } = setup({ tokens: [bytes("x".repeat(HIGH_WATER))] });
+    connect(1, 100);
+    connect(2, 200);
+    expect(ask(1, "G")).toBe("0\n");
+    expect(ask(2, "TG")).toBe(`${"x".repeat(HIGH_WATER)}\0`);
+    expect(out.readingOf(2)).toEqual([false]); // backed up; the G waits unread
+    broker.writable(2, 0);
+    expect(out.readingOf(2)).toEqual([false, true, false]); // resumed, then queued by its G
+    expect(broker.waiting).toBe(1);
+    expect(ask(1, "F")).toBe("1\n");
+    expect(out.sent(2).endsWith("\0" + "0\n")).toBe(true);
+    expect(out.readingOf(2)).toEqual([false, true, false, true]);
   });
 });
 
 describe("the make jobserver (§8.5)", () => {
   test("attaching lends every free token, shown as the manager's pid", () => {
     const { broker, connect, ask } = setup({ tokens: iota(4) });
-    const port = new FakePort();
+    const port = new FakeJobserver();
     broker.attachJobserver(port);
     expect(port.gives).toEqual([4]);
     expect(broker.lent).toBe(4);
@@ -594,8 +729,8 @@ describe("the make jobserver (§8.5)", () => {
   });
 
   test("an implicit slot is locked for the utility pid", () => {
-    const { broker, connect, ask } = setup({ tokens: iota(3), leader: 777 });
-    const port = new FakePort();
+    const { broker, connect, ask } = setup({ tokens: iota(3), leader: { child: 777 } });
+    const port = new FakeJobserver();
     broker.attachJobserver(port, 777);
     expect(port.gives).toEqual([2]);
     expect(broker.lent).toBe(2);
@@ -605,7 +740,7 @@ describe("the make jobserver (§8.5)", () => {
 
   test("only the bytes make accepts are lent", () => {
     const { broker } = setup({ tokens: iota(4) });
-    const port = new FakePort();
+    const port = new FakeJobserver();
     port.capacity = 1;
     broker.attachJobserver(port);
     expect(broker.lent).toBe(1);
@@ -613,8 +748,8 @@ describe("the make jobserver (§8.5)", () => {
   });
 
   test("a G that free tokens cannot meet reads make's bytes first and unlocks that many, lowest index first", () => {
-    const { broker, connect, ask, out } = setup({ tokens: iota(4), leader: 777 });
-    const port = new FakePort();
+    const { broker, connect, ask, out } = setup({ tokens: iota(4), leader: { child: 777 } });
+    const port = new FakeJobserver();
     broker.attachJobserver(port, 777); // 0 implicit, 1 2 3 lent
     connect(1, 100);
     connect(2, 200);
@@ -623,11 +758,12 @@ describe("the make jobserver (§8.5)", () => {
     expect(ask(1, "2G")).toBe("");
     expect(port.takes).toBe(takes + 1);
     expect([0, 1, 2, 3].map((i) => broker.pool.owner(i))).toEqual([777, 0, -1, -1]);
-    expect(broker.wantsJobserverPoll).toBe(true);
+    // Waiters hope for lent tokens: make's bytes are read back now, then every 50 ms.
+    expect(broker.nextDeadline()).toBe(0);
     port.returned = 2;
-    broker.pollJobserver();
+    broker.tick(0);
     expect(out.sent(1)).toBe("1,2\n");
-    expect(broker.wantsJobserverPoll).toBe(false);
+    expect(broker.nextDeadline()).toBe(1000); // no more polling: only the utility's stop check is left
     // Nobody waits any more: the spare token is lent again.
     expect(port.gives).toEqual([3, 1]);
     expect(broker.lent).toBe(1);
@@ -635,7 +771,7 @@ describe("the make jobserver (§8.5)", () => {
 
   test("lending stops while a client is queued and freed tokens go to the waiter", () => {
     const { broker, connect, ask, out } = setup({ tokens: iota(4) });
-    const port = new FakePort();
+    const port = new FakeJobserver();
     broker.attachJobserver(port);
     connect(1, 100);
     connect(2, 200);
@@ -646,14 +782,14 @@ describe("the make jobserver (§8.5)", () => {
     expect(broker.pool.free).toBe(2); // not lent: a client waits
     expect(port.gives).toEqual([4]);
     port.returned = 1;
-    broker.pollJobserver();
+    broker.tick(0);
     expect(out.sent(2)).toBe("2,0,1\n"); // the cursor stood at 2
     expect(broker.waiting).toBe(0);
   });
 
   test("P and Y read make's bytes back too", () => {
     const { broker, connect, ask } = setup({ tokens: iota(3) });
-    const port = new FakePort();
+    const port = new FakeJobserver();
     broker.attachJobserver(port);
     connect(1, 100);
     expect(ask(1, "P")).toBe("-1\n");
@@ -666,8 +802,8 @@ describe("the make jobserver (§8.5)", () => {
   });
 
   test("detaching returns every lent token and the implicit slot", () => {
-    const { broker, connect, ask } = setup({ tokens: iota(4), leader: 777 });
-    const port = new FakePort();
+    const { broker, connect, ask } = setup({ tokens: iota(4), leader: { child: 777 } });
+    const port = new FakeJobserver();
     broker.attachJobserver(port, 777);
     connect(1, 100);
     port.returned = 1;
@@ -680,17 +816,17 @@ describe("the make jobserver (§8.5)", () => {
   });
 
   test("leaderGone returns every lent token", () => {
-    const { broker } = setup({ tokens: iota(4), leader: 777 });
-    broker.attachJobserver(new FakePort(), 777);
+    const { broker } = setup({ tokens: iota(4), leader: { child: 777 } });
+    broker.attachJobserver(new FakeJobserver(), 777);
     broker.leaderGone();
     expect(broker.lent).toBe(0);
     expect(broker.pool.free).toBe(4);
-    expect(broker.wantsJobserverPoll).toBe(false);
+    expect(broker.nextDeadline()).toBeUndefined();
   });
 
   test("tokens returned by detaching the jobserver serve queued clients", () => {
-    const { broker, connect, ask, out } = setup({ tokens: iota(3), leader: 777 });
-    broker.attachJobserver(new FakePort());
+    const { broker, connect, ask, out } = setup({ tokens: iota(3), leader: { child: 777 } });
+    broker.attachJobserver(new FakeJobserver());
     connect(1, 100);
     expect(ask(1, "G")).toBe("");
     broker.leaderGone();
@@ -834,15 +970,25 @@ function runSession(
   const clients: Client[] = specs.map((s, id) => {
     const script = bytes(s.creds.text + s.items.map((i) => i.digits + i.op).join(""));
     return {
-      id, pid: s.creds.pid, script, ops: commandsOf(s.items, count, s.creds.text.length), delivered: 0,
-      open: true, next: 0, buf: "", queued: false, resume: false,
+      id,
+      pid: s.creds.pid,
+      script,
+      ops: commandsOf(s.items, count, s.creds.text.length),
+      delivered: 0,
+      open: true,
+      next: 0,
+      buf: "",
+      queued: false,
+      resume: false,
     };
   });
   const heldCount = () => [...held.values()].reduce((s, h) => s + h.size, 0);
   const free = () => count - heldCount();
   const holder = (i: number) => [...held].find(([, h]) => h.has(i))?.[0];
   const fail = (c: Client, why: string): never => {
-    throw new Error(`client ${c.id} (pid ${c.pid}): ${why}; ops ${JSON.stringify(c.ops.slice(0, c.next + 1).map((o) => o.n + o.op))}`);
+    throw new Error(
+      `client ${c.id} (pid ${c.pid}): ${why}; ops ${JSON.stringify(c.ops.slice(0, c.next + 1).map((o) => o.n + o.op))}`,
+    );
   };
   const skipSilent = (c: Client) => {
     while (c.ops[c.next]?.op === "\n") c.next++;
@@ -868,23 +1014,36 @@ function runSession(
     const pid = c.pid!;
     const want = Math.max(o.n, 1);
     const expectText = (t: string) => {
-      if (text !== t) fail(c, `${JSON.stringify(o.op)} with n=${o.n}: got ${JSON.stringify(text)}, want ${JSON.stringify(t)}`);
+      if (text !== t) {
+        fail(c, `${JSON.stringify(o.op)} with n=${o.n}: got ${JSON.stringify(text)}, want ${JSON.stringify(t)}`);
+      }
     };
     switch (o.op) {
-      case "S": return expectText(`${count},${space}\n`);
-      case "T": return expectText(tableText);
-      case "U": return expectText(String.fromCharCode(table.type) + table.name + "\0");
-      case "C": return expectText(`${table.comments.length}\n${table.comments}`);
-      case "V": return expectText("0.4\n");
-      case "M": return expectText(quitSeen ? "-No\n" : `${SELF}\n`);
-      case "J": return expectText(`${width}\n`);
-      case "R": return expectText(`${request}\n`);
-      case "H": return expectText("-Not yet\n");
+      case "S":
+        return expectText(`${count},${space}\n`);
+      case "T":
+        return expectText(tableText);
+      case "U":
+        return expectText(String.fromCharCode(table.type) + table.name + "\0");
+      case "C":
+        return expectText(`${table.comments.length}\n${table.comments}`);
+      case "V":
+        return expectText("0.4\n");
+      case "M":
+        return expectText(quitSeen ? "-No\n" : `${SELF}\n`);
+      case "J":
+        return expectText(`${width}\n`);
+      case "R":
+        return expectText(`${request}\n`);
+      case "H":
+        return expectText("-Not yet\n");
       case "Q":
         quitSeen = true;
         return expectText(`${openCount}\n`);
-      case "N": return expectText(o.n < count ? `+${latin1(table.tokens[o.n]!)}\n` : "-No\n");
-      case "O": return expectText(o.n >= count ? "-1\n" : `${holder(o.n) ?? 0}\n`);
+      case "N":
+        return expectText(o.n < count ? `+${latin1(table.tokens[o.n]!)}\n` : "-No\n");
+      case "O":
+        return expectText(o.n >= count ? "-1\n" : `${holder(o.n) ?? 0}\n`);
       case "D": {
         const mine = held.get(pid);
         const had = o.n < count && mine?.has(o.n) === true;
@@ -922,7 +1081,7 @@ function runSession(
     }
   };
 
-  const out: BrokerOutput = {
+  const out: Recorder = {
     send(id, b) {
       seq++;
       const c = clients[id]!;
@@ -973,7 +1132,7 @@ function runSession(
     },
   };
 
-  const broker = new Broker(cfg, out);
+  const broker = new Broker(cfg, effectsOf(out), hostWith());
   // A pid's tokens are freed (F, '.', disconnect) before the drain hands
   // them on within the same call, and a '.' is only reported by close()
   // after that drain: watching releaseAll keeps the model in true order.
@@ -1016,12 +1175,12 @@ function runSession(
     }
   };
 
-  clients.forEach((c) => broker.open(c.id));
+  clients.forEach((c) => broker.opened(c.id, PEER, 0));
   const deliver = (c: Client, len: number) => {
     if (!c.open || c.delivered >= c.script.length) return;
     const chunk = c.script.subarray(c.delivered, c.delivered + len);
     c.delivered += chunk.length;
-    broker.receive(c.id, chunk);
+    broker.received(c.id, chunk, 0);
     invariants();
   };
   const hangup = (c: Client) => {
@@ -1031,7 +1190,7 @@ function runSession(
       if (c.queued) queue.splice(queue.indexOf(c.id), 1);
       c.queued = false;
     }
-    broker.hangup(c.id);
+    broker.closed(c.id, undefined, 0);
     invariants();
   };
 
@@ -1068,22 +1227,28 @@ describe("broker properties", () => {
 
   test("a lone client gets the same bytes however its stream is chunked", () => {
     fc.assert(
-      fc.property(clientArb, fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 20 }), (spec, sizes) => {
-        const script = bytes(spec.creds.text + spec.items.map((i) => i.digits + i.op).join(""));
-        const whole = setup({ request: 2 });
-        whole.broker.open(1);
-        whole.broker.receive(1, script);
-        const chunked = setup({ request: 2 });
-        chunked.broker.open(1);
-        for (let at = 0, k = 0; at < script.length; k++) {
-          const len = sizes[k % sizes.length]!;
-          chunked.broker.receive(1, script.subarray(at, at + len));
-          at += len;
-        }
-        expect(chunked.out.sent(1)).toBe(whole.out.sent(1));
-        expect(chunked.out.closed(1)).toBe(whole.out.closed(1));
-        expect(chunked.broker.pool.heldBy(spec.creds.pid ?? 0)).toEqual(whole.broker.pool.heldBy(spec.creds.pid ?? 0));
-      }),
+      fc.property(
+        clientArb,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 20 }),
+        (spec, sizes) => {
+          const script = bytes(spec.creds.text + spec.items.map((i) => i.digits + i.op).join(""));
+          const whole = setup({ request: 2 });
+          whole.broker.opened(1, PEER, 0);
+          whole.broker.received(1, script, 0);
+          const chunked = setup({ request: 2 });
+          chunked.broker.opened(1, PEER, 0);
+          for (let at = 0, k = 0; at < script.length; k++) {
+            const len = sizes[k % sizes.length]!;
+            chunked.broker.received(1, script.subarray(at, at + len), 0);
+            at += len;
+          }
+          expect(chunked.out.sent(1)).toBe(whole.out.sent(1));
+          expect(chunked.out.closed(1)).toBe(whole.out.closed(1));
+          expect(chunked.broker.pool.heldBy(spec.creds.pid ?? 0)).toEqual(
+            whole.broker.pool.heldBy(spec.creds.pid ?? 0),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });

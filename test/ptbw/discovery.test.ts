@@ -4,7 +4,14 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { type Env, managerLevel, publish, selectManager, type TraceInput, versionTrace } from "../../lib/ptbw/discovery.ts";
+import {
+  type Env,
+  managerLevel,
+  publish,
+  selectManager,
+  type TraceInput,
+  versionTrace,
+} from "../../lib/ptbw/discovery.ts";
 import { versionText } from "../../lib/ptbw/usage.ts";
 
 const A = "/tmp/ptbdAAAAAA/sta0";
@@ -40,7 +47,7 @@ describe("selectManager (§3.3)", () => {
 
   test("no ptbw_link but a ptbw_d: the hint names it", () => {
     expect(selectManager({ ptbw_d: "sock" }, undefined, 0)).toEqual({
-      error: "no enclosing diversion, do you mean to specify option `-t' as \"sock\"?",
+      error: 'no enclosing diversion, do you mean to specify option `-t\' as "sock"?',
       status: 66,
     });
   });
@@ -141,7 +148,11 @@ describe("publish (§3.1, §3.2 step 4)", () => {
 
 describe("versionTrace (§2.5)", () => {
   test("no environment: no current diversions", () => {
-    expect(versionTrace({}, input())).toEqual({ warning: undefined, tags: "1", trace: ["ptbw: no current diversions"] });
+    expect(versionTrace({}, input())).toEqual({
+      warning: undefined,
+      tags: "1",
+      trace: ["ptbw: no current diversions"],
+    });
   });
 
   test("a two-level stack marks the innermost at depth 0", () => {
@@ -187,7 +198,11 @@ describe("versionTrace (§2.5)", () => {
   });
 
   test("-t matching no level adds a last -t line", () => {
-    expect(trace(twoLevels, { tags: "/x" })).toEqual([`ptbw:  2: ${B} [target]`, `ptbw:  1: ${A}`, "ptbw: -t: /x [-t]"]);
+    expect(trace(twoLevels, { tags: "/x" })).toEqual([
+      `ptbw:  2: ${B} [target]`,
+      `ptbw:  1: ${A}`,
+      "ptbw: -t: /x [-t]",
+    ]);
   });
 
   test("-t with no diversion at all is the target", () => {
@@ -223,17 +238,23 @@ describe("versionTrace (§2.5)", () => {
 
   test("exactly one line is the target for any reachable depth", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.nat(6), fc.boolean(), fc.boolean(), (top, depth, zero, detached) => {
-        fc.pre(depth < top || (depth === top && zero));
-        const env: Env = { ptbw_link: String(top) };
-        for (let i = 1; i <= top; i++) env[`ptbw_${i}`] = `/s${i}`;
-        if (zero) env.ptbw_0 = "/s0";
-        if (detached) env.ptbw_d = "/sd";
-        const lines = trace(env, { depth });
-        expect(lines.filter((l) => l.endsWith(" [target]"))).toEqual([
-          `ptbw:${String(top - depth).padStart(String(top).length + 2)}: /s${top - depth} [target]`,
-        ]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.nat(6),
+        fc.boolean(),
+        fc.boolean(),
+        (top, depth, zero, detached) => {
+          fc.pre(depth < top || (depth === top && zero));
+          const env: Env = { ptbw_link: String(top) };
+          for (let i = 1; i <= top; i++) env[`ptbw_${i}`] = `/s${i}`;
+          if (zero) env.ptbw_0 = "/s0";
+          if (detached) env.ptbw_d = "/sd";
+          const lines = trace(env, { depth });
+          expect(lines.filter((l) => l.endsWith(" [target]"))).toEqual([
+            `ptbw:${String(top - depth).padStart(String(top).length + 2)}: /s${top - depth} [target]`,
+          ]);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -9,8 +9,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor, waitForSocket } from "../helpers/net.ts";
 import { background, sh } from "../helpers/process.ts";
-import { Raw } from "./raw.ts";
-import { world } from "./world.ts";
+import { connect, world } from "./world.ts";
 
 describe("signals", () => {
   test("SIGHUP cleans up, then the manager dies of SIGHUP", async () => {
@@ -28,16 +27,23 @@ describe("signals", () => {
   test("a client blocked when its manager dies exits 73", async () => {
     const w = world();
     const S = join(w.T, "die.sock");
-    const m = background([w.ptbw, "-m", "-J1", "-N", S, ":"], { env: w.env });
+    // Under --fifo a waiting request shows: Y answers -Busy even with a token free.
+    const m = background([w.ptbw, "-m", "--fifo", "-J2", "-N", S, ":"], { env: w.env });
     await waitForSocket(S);
-    const holder = await Raw.open(S, 999);
+    const holder = await connect(S, 999);
     expect(await holder.ask("G")).toBe("0\n");
-    const waiting = background([w.ptbw, "-t", S, "-R1", "true"], { env: w.env });
-    await new Promise((r) => setTimeout(r, 300));
+    const waiting = background([w.ptbw, "-t", S, "-R2", "true"], { env: w.env });
+    await waitFor("the client's request to wait", async () => {
+      const reply = await holder.ask("Y");
+      if (reply === "-Busy\n") return true;
+      // Nothing waits yet, so Y took the free token: give it back.
+      expect(await holder.ask(`${reply.trim()}D`)).toBe("1\n");
+      return false;
+    });
     process.kill(m.pid, "SIGKILL");
     const end = await waiting.exited;
     expect(end.code).toBe(73);
-    expect(end.stderr).toBe("ptbw: -R 1: cannot allocate resources: Connection reset by network\n");
+    expect(end.stderr).toBe("ptbw: -R 2: cannot allocate resources: Connection reset by network\n");
     holder.close();
   });
 });
@@ -61,13 +67,14 @@ describe("operator conveniences", () => {
   test("-p makes a : manager follow another process", async () => {
     const w = world();
     const S = join(w.T, "p.sock");
-    const sleeper = background(["sleep", "1"], { env: w.env });
-    const m = background([w.ptbw, "-m", "-p", String(sleeper.pid), "-N", S, ":"], { env: w.env });
+    const followed = background(["sleep", "600"], { env: w.env });
+    const m = background([w.ptbw, "-m", "-p", String(followed.pid), "-N", S, ":"], { env: w.env });
     await waitForSocket(S);
-    const c = await Raw.open(S, 4321);
-    expect(await c.ask("M")).toBe(`${sleeper.pid}\n`);
+    const c = await connect(S, 4321);
+    expect(await c.ask("M")).toBe(`${followed.pid}\n`);
     c.close();
-    await sleeper.exited;
+    process.kill(followed.pid, "SIGTERM");
+    await followed.exited;
     const end = await m.exited;
     expect(end.code).toBe(0);
   });

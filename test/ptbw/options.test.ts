@@ -4,25 +4,39 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { atoi, NUMBER_MAX, parseCommandLine, type PtbwOptions, splitOptionWords } from "../../lib/ptbw/options.ts";
+import { atoi, NUMBER_MAX, parsePtbwCommandLine, type PtbwOptions, splitOptionWords } from "../../lib/ptbw/options.ts";
 import { defaultTokenCount, helpText } from "../../lib/ptbw/usage.ts";
 
 const DEFAULTS: PtbwOptions = {
-  manager: false, append: false, detach: false, jobs: undefined, request: undefined, tags: undefined,
-  bindPath: undefined, electedPid: undefined, quiet: false, quit: false, depth: 0, fifo: false,
-  jobserver: undefined, timeout: undefined, try: false, json: false, operands: [],
+  manager: false,
+  append: false,
+  detach: false,
+  jobs: undefined,
+  request: undefined,
+  tags: undefined,
+  bindPath: undefined,
+  electedPid: undefined,
+  quiet: false,
+  quit: false,
+  depth: 0,
+  fifo: false,
+  jobserver: undefined,
+  timeout: undefined,
+  try: false,
+  json: false,
+  operands: [],
 };
 
 /** The options of a command line that must parse, or fail the test. */
 function run(args: string[], env?: string): PtbwOptions {
-  const r = parseCommandLine(args, env);
+  const r = parsePtbwCommandLine(args, env);
   if (r.action !== "run") throw new Error(`expected run, got ${JSON.stringify(r)}`);
   return r.options;
 }
 
 /** The message of a command line that must fail. */
 function error(args: string[], env?: string): string {
-  const r = parseCommandLine(args, env);
+  const r = parsePtbwCommandLine(args, env);
   if (r.action !== "error") throw new Error(`expected an error, got ${JSON.stringify(r)}`);
   return r.message;
 }
@@ -117,8 +131,14 @@ describe("splitOptionWords (§2.3 rule 1)", () => {
 
   test("grouping quotes never appear in the words", () => {
     const bare = fc.string({ unit: fc.constantFrom(..."ab-=R2\n\\x"), minLength: 1, maxLength: 5 });
-    const single = fc.string({ unit: fc.constantFrom(..."ab \t\"-x"), maxLength: 5 }).map((s) => ({ text: s, raw: `'${s}'` }));
-    const double = fc.string({ unit: fc.constantFrom(..."ab \t'-x"), maxLength: 5 }).map((s) => ({ text: s, raw: `"${s}"` }));
+    const single = fc.string({ unit: fc.constantFrom(...'ab \t"-x'), maxLength: 5 }).map((s) => ({
+      text: s,
+      raw: `'${s}'`,
+    }));
+    const double = fc.string({ unit: fc.constantFrom(..."ab \t'-x"), maxLength: 5 }).map((s) => ({
+      text: s,
+      raw: `"${s}"`,
+    }));
     const segment = fc.oneof(bare.map((s) => ({ text: s, raw: s })), single, double);
     const word = fc.array(segment, { minLength: 1, maxLength: 4 });
     const gap = fc.string({ unit: fc.constantFrom(" ", "\t"), minLength: 1, maxLength: 3 });
@@ -141,18 +161,28 @@ describe("splitOptionWords (§2.3 rule 1)", () => {
   });
 });
 
-describe("parseCommandLine: options and operands (§2.2, §2.3)", () => {
+describe("parsePtbwCommandLine: options and operands (§2.2, §2.3)", () => {
   test("no arguments is a client with defaults", () => {
     expect(run([])).toEqual(DEFAULTS);
   });
 
   test("each option sets its field", () => {
-    expect(run(["-m", "-d", "-q", "-Q", "-J", "3", "-R", "2", "-t", "tags", "-N", "sock", "-p", "99", "-2", ":"])).toEqual(
-      opts({
-        manager: true, detach: true, quiet: true, quit: true, jobs: 3, request: 2, tags: "tags", bindPath: "sock",
-        electedPid: 99, depth: 2, operands: [":"],
-      }),
-    );
+    expect(run(["-m", "-d", "-q", "-Q", "-J", "3", "-R", "2", "-t", "tags", "-N", "sock", "-p", "99", "-2", ":"]))
+      .toEqual(
+        opts({
+          manager: true,
+          detach: true,
+          quiet: true,
+          quit: true,
+          jobs: 3,
+          request: 2,
+          tags: "tags",
+          bindPath: "sock",
+          electedPid: 99,
+          depth: 2,
+          operands: [":"],
+        }),
+      );
     expect(run(["-A", "-R3", "echo", "hi"])).toEqual(opts({ append: true, request: 3, operands: ["echo", "hi"] }));
   });
 
@@ -208,16 +238,19 @@ describe("parseCommandLine: options and operands (§2.2, §2.3)", () => {
   });
 
   test("-h acts when reached and later words are not examined", () => {
-    expect(parseCommandLine(["-h", "-x", "-m"])).toEqual({ action: "help" });
-    expect(parseCommandLine(["-R2", "-hx"])).toEqual({ action: "help" });
-    expect(parseCommandLine(["-x", "-h"])).toEqual({ action: "error", message: "unknown option `-x', use `-h' for help" });
+    expect(parsePtbwCommandLine(["-h", "-x", "-m"])).toEqual({ action: "help" });
+    expect(parsePtbwCommandLine(["-R2", "-hx"])).toEqual({ action: "help" });
+    expect(parsePtbwCommandLine(["-x", "-h"])).toEqual({
+      action: "error",
+      message: "unknown option `-x', use `-h' for help",
+    });
   });
 
   test("-V acts when reached, with the options seen so far", () => {
-    const r = parseCommandLine(["-2", "-t", "/s", "-V", "-x", "-m"]);
+    const r = parsePtbwCommandLine(["-2", "-t", "/s", "-V", "-x", "-m"]);
     expect(r).toEqual({ action: "version", options: opts({ depth: 2, tags: "/s" }) });
-    expect(parseCommandLine(["-Vm"]).action).toBe("version");
-    expect(parseCommandLine(["-V", "-h"]).action).toBe("version");
+    expect(parsePtbwCommandLine(["-Vm"]).action).toBe("version");
+    expect(parsePtbwCommandLine(["-V", "-h"]).action).toBe("version");
   });
 
   test("-q, -Q and -R are allowed without -m", () => {
@@ -225,7 +258,7 @@ describe("parseCommandLine: options and operands (§2.2, §2.3)", () => {
   });
 });
 
-describe("parseCommandLine: messages of §2.3", () => {
+describe("parsePtbwCommandLine: messages of §2.3", () => {
   test("-d -J -N -p only after -m", () => {
     expect(error(["-J2", "-m"])).toBe("option `-J' may only be given after option `-m'");
     expect(error(["-d"])).toBe("option `-d' may only be given after option `-m'");
@@ -273,7 +306,7 @@ describe("parseCommandLine: messages of §2.3", () => {
   });
 });
 
-describe("parseCommandLine: long options (§8)", () => {
+describe("parsePtbwCommandLine: long options (§8)", () => {
   test("--fifo and --jobserver[=fifo] after -m", () => {
     expect(run(["-m", "--fifo", "make"])).toEqual(opts({ manager: true, fifo: true, operands: ["make"] }));
     expect(run(["-m", "--jobserver"]).jobserver).toBe("pipe");
@@ -284,7 +317,9 @@ describe("parseCommandLine: long options (§8)", () => {
   });
 
   test("--timeout takes a separate or an attached value, kept as typed", () => {
-    expect(run(["--timeout", "0.5", "echo"])).toEqual(opts({ timeout: { text: "0.5", seconds: 0.5 }, operands: ["echo"] }));
+    expect(run(["--timeout", "0.5", "echo"])).toEqual(
+      opts({ timeout: { text: "0.5", seconds: 0.5 }, operands: ["echo"] }),
+    );
     expect(run(["--timeout=2"]).timeout).toEqual({ text: "2", seconds: 2 });
     expect(run(["--timeout", ".25"]).timeout).toEqual({ text: ".25", seconds: 0.25 });
     expect(run(["--timeout", "0"]).timeout).toEqual({ text: "0", seconds: 0 });
@@ -321,9 +356,9 @@ describe("parseCommandLine: long options (§8)", () => {
   });
 
   test("--help and --version are the operator's spellings of -h and -V (docs/ptbw.md)", () => {
-    expect(parseCommandLine(["--help"])).toEqual({ action: "help" });
-    expect(parseCommandLine(["-R2", "--version"])).toEqual({ action: "version", options: opts({ request: 2 }) });
-    expect(parseCommandLine(["-m", "--help"])).toEqual({
+    expect(parsePtbwCommandLine(["--help"])).toEqual({ action: "help" });
+    expect(parsePtbwCommandLine(["-R2", "--version"])).toEqual({ action: "version", options: opts({ request: 2 }) });
+    expect(parsePtbwCommandLine(["-m", "--help"])).toEqual({
       action: "error",
       message: "option `-h' forbidden by option `-m'",
     });
@@ -338,7 +373,7 @@ describe("parseCommandLine: long options (§8)", () => {
   });
 });
 
-describe("parseCommandLine: $PTBW (§2.3 rule 1)", () => {
+describe("parsePtbwCommandLine: $PTBW (§2.3 rule 1)", () => {
   test("its words come before the arguments", () => {
     expect(run(["-m", "-J2", "ptbw"], "-R3")).toEqual(opts({ manager: true, jobs: 2, request: 3, operands: ["ptbw"] }));
     expect(run(["-R2"], "-R3").request).toBe(2);
@@ -372,12 +407,47 @@ describe("the -h text (§2.4, §8.6)", () => {
   });
 });
 
-describe("parseCommandLine properties", () => {
+describe("parsePtbwCommandLine properties", () => {
   const optionish = fc.constantFrom(
-    "-m", "-A", "-d", "-q", "-Q", "-h", "-V", "-J", "-R", "-t", "-N", "-p", "-1", "-12", "-", "--",
-    "-mJ3", "-AR2", "-mdt", "-x", "-z", "-R", "--fifo", "--fifo=1", "--jobserver", "--jobserver=fifo",
-    "--jobserver=pipe", "--try", "--try=x", "--json", "--timeout", "--timeout=0.5", "--timeout=x", "--bogus",
-    "--help", "--version", "3", "file", "",
+    "-m",
+    "-A",
+    "-d",
+    "-q",
+    "-Q",
+    "-h",
+    "-V",
+    "-J",
+    "-R",
+    "-t",
+    "-N",
+    "-p",
+    "-1",
+    "-12",
+    "-",
+    "--",
+    "-mJ3",
+    "-AR2",
+    "-mdt",
+    "-x",
+    "-z",
+    "-R",
+    "--fifo",
+    "--fifo=1",
+    "--jobserver",
+    "--jobserver=fifo",
+    "--jobserver=pipe",
+    "--try",
+    "--try=x",
+    "--json",
+    "--timeout",
+    "--timeout=0.5",
+    "--timeout=x",
+    "--bogus",
+    "--help",
+    "--version",
+    "3",
+    "file",
+    "",
   );
   const word = fc.oneof(optionish, fc.string({ maxLength: 8 }), fc.string({ maxLength: 6 }).map((s) => `-${s}`));
   const envText = fc.option(
@@ -388,7 +458,7 @@ describe("parseCommandLine properties", () => {
   test("arbitrary arguments never throw and give one of the four actions", () => {
     fc.assert(
       fc.property(fc.array(word, { maxLength: 10 }), envText, (args, env) => {
-        const r = parseCommandLine(args, env);
+        const r = parsePtbwCommandLine(args, env);
         expect(["run", "help", "version", "error"]).toContain(r.action);
         if (r.action === "run" || r.action === "version") expect(Array.isArray(r.options.operands)).toBe(true);
       }),
@@ -399,7 +469,7 @@ describe("parseCommandLine properties", () => {
   test("every error message has one of the forms §2.3 and §8 give", () => {
     fc.assert(
       fc.property(fc.array(word, { maxLength: 10 }), envText, (args, env) => {
-        const r = parseCommandLine(args, env);
+        const r = parsePtbwCommandLine(args, env);
         if (r.action !== "error") return;
         const known = [...DOCUMENTED, ...EXTENSION_VALUE].some((re) => re.test(r.message));
         if (!known) throw new Error(`undocumented message: ${JSON.stringify(r.message)}`);
@@ -410,9 +480,13 @@ describe("parseCommandLine properties", () => {
 
   test("$PTBW behaves exactly as its words placed before the arguments", () => {
     fc.assert(
-      fc.property(fc.array(word, { maxLength: 6 }), fc.string({ unit: fc.constantFrom(..."-mAR2t 'x\""), maxLength: 16 }), (args, env) => {
-        expect(parseCommandLine(args, env)).toEqual(parseCommandLine([...splitOptionWords(env), ...args]));
-      }),
+      fc.property(
+        fc.array(word, { maxLength: 6 }),
+        fc.string({ unit: fc.constantFrom(..."-mAR2t 'x\""), maxLength: 16 }),
+        (args, env) => {
+          expect(parsePtbwCommandLine(args, env)).toEqual(parsePtbwCommandLine([...splitOptionWords(env), ...args]));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -453,15 +527,20 @@ describe("parseCommandLine properties", () => {
   const operandsArb = fc.oneof(
     fc.constant({ words: [] as string[], operands: [] as string[] }),
     fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }).map((rest) => ({ words: ["--", ...rest], operands: rest })),
-    fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }).map((rest) => ({ words: ["-", ...rest], operands: ["-", ...rest] })),
+    fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }).map((rest) => ({
+      words: ["-", ...rest],
+      operands: ["-", ...rest],
+    })),
     fc
       .tuple(fc.stringMatching(/^[a-z:][a-z0-9 -]{0,5}$/), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }))
       .map(([first, rest]) => ({ words: [first, ...rest], operands: [first, ...rest] })),
   );
 
   const needsM = (i: Item) =>
-    ("c" in i && (i.c === "d" || i.c === "J" || i.c === "N")) || ("long" in i && (i.long === "--fifo" || i.long === "--jobserver"));
-  const clientOnly = (i: Item) => ("c" in i && i.c === "A") || ("long" in i && ["--try", "--json", "--timeout"].includes(i.long));
+    ("c" in i && (i.c === "d" || i.c === "J" || i.c === "N")) ||
+    ("long" in i && (i.long === "--fifo" || i.long === "--jobserver"));
+  const clientOnly = (i: Item) =>
+    ("c" in i && i.c === "A") || ("long" in i && ["--try", "--json", "--timeout"].includes(i.long));
 
   /** Lay the items out as words: bundle flags, attach or separate parameters. */
   function render(items: Item[], joins: boolean[], attach: boolean[]): string[] {
@@ -501,16 +580,36 @@ describe("parseCommandLine properties", () => {
         continue;
       }
       switch (it.c) {
-        case "m": o.manager = true; break;
-        case "d": o.detach = true; break;
-        case "q": o.quiet = true; break;
-        case "Q": o.quit = true; break;
-        case "A": o.append = true; break;
-        case "J": o.jobs = it.value; break;
-        case "R": o.request = it.value; break;
-        case "t": o.tags = it.text; break;
-        case "N": o.bindPath = it.text; break;
-        case "#": o.depth = Math.min(Number(it.digits), 4294967295); break;
+        case "m":
+          o.manager = true;
+          break;
+        case "d":
+          o.detach = true;
+          break;
+        case "q":
+          o.quiet = true;
+          break;
+        case "Q":
+          o.quit = true;
+          break;
+        case "A":
+          o.append = true;
+          break;
+        case "J":
+          o.jobs = it.value;
+          break;
+        case "R":
+          o.request = it.value;
+          break;
+        case "t":
+          o.tags = it.text;
+          break;
+        case "N":
+          o.bindPath = it.text;
+          break;
+        case "#":
+          o.depth = Math.min(Number(it.digits), 4294967295);
+          break;
       }
     }
     return o;
@@ -542,7 +641,7 @@ describe("parseCommandLine properties", () => {
             items = [...items.slice(0, at), { c: "m" }, ...items.slice(at)];
           }
           const args = [...render(items, joins, attach), ...tail.words];
-          const r = parseCommandLine(args);
+          const r = parsePtbwCommandLine(args);
           expect({ args, r }).toEqual({ args, r: { action: "run", options: oracle(items, tail.operands) } });
         },
       ),

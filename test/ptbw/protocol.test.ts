@@ -6,11 +6,11 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { splitAt } from "../helpers/chunks.ts";
 import {
+  command,
   CommandStream,
   commentLines,
-  command,
-  CREDENTIALS_MAX,
   credentials,
+  CREDENTIALS_MAX,
   N_MAX,
   parseGrant,
   parseName,
@@ -207,7 +207,9 @@ describe("CommandStream properties", () => {
     fc.assert(
       fc.property(
         fc.stringMatching(/^[1-9][0-9]{0,5}@$/),
-        fc.uint8Array({ minLength: 1023, maxLength: 1400 }).map((b) => b.map((x) => (x === 0x20 || (x >= 9 && x <= 13) ? 0x41 : x))),
+        fc.uint8Array({ minLength: 1023, maxLength: 1400 }).map((b) =>
+          b.map((x) => (x === 0x20 || (x >= 9 && x <= 13) ? 0x41 : x))
+        ),
         (head, tail) => {
           const input = Uint8Array.from([...bytes(head), ...tail, 0x0a]);
           const events = decode([input]);

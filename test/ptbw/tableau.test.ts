@@ -78,7 +78,14 @@ describe("formatTableau (§2.6)", () => {
   test("tokens and source are copied as raw bytes, empty tokens included", () => {
     const out = formatTableau(
       "ptbw",
-      example({ count: 2, space: 4, width: 2, sourceName: Uint8Array.of(0xe9), tokens: [Uint8Array.of(0xff, 0x80), new Uint8Array()], locks: ["0", "0"] }),
+      example({
+        count: 2,
+        space: 4,
+        width: 2,
+        sourceName: Uint8Array.of(0xe9),
+        tokens: [Uint8Array.of(0xff, 0x80), new Uint8Array()],
+        locks: ["0", "0"],
+      }),
     );
     const text = latin1(out);
     expect(text).toContain(" Master tokens from file: \xe9\n");
@@ -99,9 +106,15 @@ describe("formatTableau (§2.6)", () => {
   test("one row per token with the lock verbatim", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.string({ unit: fc.constantFrom(..."ab/.-é"), maxLength: 6 }), fc.oneof(fc.constant("0"), fc.nat().map(String))), {
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.string({ unit: fc.constantFrom(..."ab/.-é"), maxLength: 6 }),
+            fc.oneof(fc.constant("0"), fc.nat().map(String)),
+          ),
+          {
+            maxLength: 12,
+          },
+        ),
         (rows) => {
           const enc = new TextEncoder();
           const d = { ...example(), tokens: rows.map(([t]) => enc.encode(t)), locks: rows.map(([, l]) => l) };
@@ -174,7 +187,7 @@ describe("formatJson (§8.4)", () => {
 
   test("several comment lines, and JSON-special characters, survive", () => {
     const d = example({ sourceName: bytes('a"b\\c'), count: 1, tokens: [bytes("t\tab")], locks: ["0"] });
-    const report = JSON.parse(formatJson(d, '/x"y', "#a\n#b \"q\"\n"));
+    const report = JSON.parse(formatJson(d, '/x"y', '#a\n#b "q"\n'));
     expect(report.socket).toBe('/x"y');
     expect(report.source.name).toBe('a"b\\c');
     expect(report.comments).toEqual(["#a", '#b "q"']);
@@ -183,20 +196,25 @@ describe("formatJson (§8.4)", () => {
 
   test("the output is one line of valid JSON for any bytes", () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 6 }).map((b) => b.map((x) => (x === 0 || x === 10 ? 0x41 : x))), { maxLength: 8 }), (tokens) => {
-        const d = { ...example(), count: tokens.length, tokens, locks: tokens.map(() => "0") };
-        const line = formatJson(d, "/s", "");
-        expect(line.includes("\n")).toBe(false);
-        const report = JSON.parse(line);
-        expect(report.tokens).toHaveLength(tokens.length);
-        report.tokens.forEach((t: { hex?: string }, i: number) => {
-          if (t.hex !== undefined) {
-            expect(t.hex).toBe(Array.from(tokens[i]!, (b) => b.toString(16).padStart(2, "0")).join(""));
-          } else {
-            expect(new TextEncoder().encode((report.tokens[i] as { token: string }).token)).toEqual(tokens[i]!);
-          }
-        });
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 6 }).map((b) => b.map((x) => (x === 0 || x === 10 ? 0x41 : x))), {
+          maxLength: 8,
+        }),
+        (tokens) => {
+          const d = { ...example(), count: tokens.length, tokens, locks: tokens.map(() => "0") };
+          const line = formatJson(d, "/s", "");
+          expect(line.includes("\n")).toBe(false);
+          const report = JSON.parse(line);
+          expect(report.tokens).toHaveLength(tokens.length);
+          report.tokens.forEach((t: { hex?: string }, i: number) => {
+            if (t.hex !== undefined) {
+              expect(t.hex).toBe(Array.from(tokens[i]!, (b) => b.toString(16).padStart(2, "0")).join(""));
+            } else {
+              expect(new TextEncoder().encode((report.tokens[i] as { token: string }).token)).toEqual(tokens[i]!);
+            }
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -101,7 +101,9 @@ describe("parseTags properties", () => {
   /** Bytes rich in newlines and #, plus anything. */
   const tagsBytes = fc.oneof(
     fc.uint8Array({ maxLength: 200 }),
-    fc.array(fc.constantFrom(0x0a, 0x23, 0x61, 0x62, 0x20, 0x00, 0xff), { maxLength: 100 }).map((a) => Uint8Array.from(a)),
+    fc.array(fc.constantFrom(0x0a, 0x23, 0x61, 0x62, 0x20, 0x00, 0xff), { maxLength: 100 }).map((a) =>
+      Uint8Array.from(a)
+    ),
   );
   const noNul = tagsBytes.map((b) => b.map((x) => (x === 0 ? 0x30 : x)));
 

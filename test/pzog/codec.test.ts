@@ -9,18 +9,18 @@ import {
   contentMax,
   encodeClientLine,
   encodePeerData,
-  FRAME_MAX,
   formatId,
+  FRAME_MAX,
   KEEPALIVE,
   LineDecoder,
   type MessageId,
   type Mode,
   OK,
-  type PeerFrame,
   parseClientLine,
   parseId,
   parsePeerLine,
   parseReply,
+  type PeerFrame,
   QUIT,
   type Wrap,
 } from "../../lib/pzog/codec.ts";
@@ -32,7 +32,8 @@ const MODES: Mode[] = ["0.2.2", "0.3"];
 
 type Item = { line: Uint8Array } | { bad: BadReason; bytes: Uint8Array };
 /** Decoder output as strings, for readable comparisons. */
-const showItems = (items: Item[]) => items.map((i) => ("line" in i ? `line:${show(i.line)}` : `bad:${i.bad}:${show(i.bytes)}`));
+const showItems = (items: Item[]) =>
+  items.map((i) => ("line" in i ? `line:${show(i.line)}` : `bad:${i.bad}:${show(i.bytes)}`));
 
 function decode(chunks: Uint8Array[]): string[] {
   const d = new LineDecoder();
@@ -134,7 +135,10 @@ function encodePeer(f: PeerFrame): Uint8Array {
 }
 
 /** Decode a stream in the given chunks and parse every line. */
-function decodeAndParse<T>(chunks: Uint8Array[], parse: (line: Uint8Array) => T | { bad: BadReason }): Array<T | { bad: BadReason }> {
+function decodeAndParse<T>(
+  chunks: Uint8Array[],
+  parse: (line: Uint8Array) => T | { bad: BadReason },
+): Array<T | { bad: BadReason }> {
   const d = new LineDecoder();
   return chunks.flatMap((c) => d.push(c)).map((i) => ("line" in i ? parse(i.line) : { bad: i.bad }));
 }
@@ -298,7 +302,14 @@ describe("client grammar", () => {
       [0x61, 0xc3, 0x28],
     ];
     for (const c of cases) expect(parseClientLine(new Uint8Array(c), "0.3")).toEqual({ bad: "utf8" });
-    for (const ok of [[0xc2, 0x80], [0xed, 0x9f, 0xbf], [0xee, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [0xf0, 0x90, 0x80, 0x80]]) {
+    for (
+      const ok of [[0xc2, 0x80], [0xed, 0x9f, 0xbf], [0xee, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [
+        0xf0,
+        0x90,
+        0x80,
+        0x80,
+      ]]
+    ) {
       expect(parseClientLine(new Uint8Array(ok), "0.3")).toMatchObject({ kind: "data" });
     }
   });
@@ -348,10 +359,14 @@ describe("client grammar", () => {
   test("encode then decode is the identity for generated client frames", () => {
     for (const mode of MODES) {
       fc.assert(
-        fc.property(fc.array(clientFrame(mode), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (frames, cuts) => {
-          const stream = concatBytes(frames.map(encodeClient));
-          expect(decodeAndParse(splitAt(stream, cuts), (l) => parseClientLine(l, mode))).toEqual(frames);
-        }),
+        fc.property(
+          fc.array(clientFrame(mode), { maxLength: 8 }),
+          fc.array(fc.nat(), { maxLength: 10 }),
+          (frames, cuts) => {
+            const stream = concatBytes(frames.map(encodeClient));
+            expect(decodeAndParse(splitAt(stream, cuts), (l) => parseClientLine(l, mode))).toEqual(frames);
+          },
+        ),
         { numRuns: 200 },
       );
     }
@@ -451,10 +466,14 @@ describe("peer grammar", () => {
   test("encode then decode is the identity for generated peer frames, in both modes", () => {
     for (const mode of MODES) {
       fc.assert(
-        fc.property(fc.array(peerFrame(mode), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (frames, cuts) => {
-          const stream = concatBytes(frames.map(encodePeer));
-          expect(decodeAndParse(splitAt(stream, cuts), (l) => parsePeerLine(l, mode))).toEqual(frames);
-        }),
+        fc.property(
+          fc.array(peerFrame(mode), { maxLength: 8 }),
+          fc.array(fc.nat(), { maxLength: 10 }),
+          (frames, cuts) => {
+            const stream = concatBytes(frames.map(encodePeer));
+            expect(decodeAndParse(splitAt(stream, cuts), (l) => parsePeerLine(l, mode))).toEqual(frames);
+          },
+        ),
         { numRuns: 200 },
       );
     }

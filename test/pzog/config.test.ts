@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { parseCommandLine, UsageError } from "../../lib/cli.ts";
+import { parseOptions, UsageError } from "../../lib/cli.ts";
 import {
-  CLIENT_PORT,
   chooseRing,
+  CLIENT_PORT,
   ConfigError,
   daemonConfig,
   PEER_PORT,
@@ -11,16 +11,16 @@ import {
   PZOG_VERSION,
   showConfig,
 } from "../../lib/pzog/config.ts";
-import { PSPROG_ARGS, psprogConfig } from "../../lib/pzog/psprog-options.ts";
+import { PSPROG_ARGS, psprogConfig, showPsprogConfig } from "../../lib/pzog/psprog-options.ts";
 
 /** pzog's configuration for a command line, as cmd/pzog.ts resolves it. */
 const pzog = (argv: string[], hostname = "lg.example.org", ringText?: string) =>
-  daemonConfig(parseCommandLine(argv, PZOG_ARGS), hostname, ringText);
+  daemonConfig(parseOptions(argv, PZOG_ARGS), hostname, ringText);
 
 /** psprog's configuration; `warnings` collects what it warns about. */
 function psprog(argv: string[], ringText?: string, seed = 42) {
   const warnings: string[] = [];
-  const cfg = psprogConfig(parseCommandLine(argv, PSPROG_ARGS), ringText, seed, (t) => warnings.push(t));
+  const cfg = psprogConfig(parseOptions(argv, PSPROG_ARGS), ringText, seed, (t) => warnings.push(t));
   return { cfg, warnings };
 }
 
@@ -86,16 +86,72 @@ describe("daemonConfig defaults (§3.3)", () => {
 
   test("every option is read: values, fractions of seconds and megabytes", () => {
     const c = pzog([
-      "--name", "sm", "-p", "6001", "--peer-port", "6002", "--bind", "0.0.0.0", "--log-dir", "/l", "--spool-dir", "/s",
-      "--utc", "--protocol", "0.2.2", "--keepalive", "1.5", "--ack-timeout", "2", "--connect-timeout", "0.25",
-      "--redial-max", "3", "--window", "7", "--fsync", "always", "--fsync-interval", "0.1", "--spool-max", "0.5",
-      "--seen-max", "9", "--max-clients", "3", "--client-idle", "4", "--drain-timeout", "0", "--trace", "/t", "-v",
+      "--name",
+      "sm",
+      "-p",
+      "6001",
+      "--peer-port",
+      "6002",
+      "--bind",
+      "0.0.0.0",
+      "--log-dir",
+      "/l",
+      "--spool-dir",
+      "/s",
+      "--utc",
+      "--protocol",
+      "0.2.2",
+      "--keepalive",
+      "1.5",
+      "--ack-timeout",
+      "2",
+      "--connect-timeout",
+      "0.25",
+      "--redial-max",
+      "3",
+      "--window",
+      "7",
+      "--fsync",
+      "always",
+      "--fsync-interval",
+      "0.1",
+      "--spool-max",
+      "0.5",
+      "--seen-max",
+      "9",
+      "--max-clients",
+      "3",
+      "--client-idle",
+      "4",
+      "--drain-timeout",
+      "0",
+      "--trace",
+      "/t",
+      "-v",
     ], "whatever");
     expect(c).toMatchObject({
-      name: "sm", self: 3, mode: "0.2.2", clientPort: 6001, bind: "0.0.0.0", logDir: "/l", spoolDir: "/s", utc: true,
-      keepaliveMs: 1500, ackTimeoutMs: 2000, connectTimeoutMs: 250, redialMaxMs: 3000, window: 7, fsync: "always",
-      fsyncIntervalMs: 100, spoolMaxBytes: 512 * 1024, seenMax: 9, maxClients: 3, clientIdleMs: 4000, drainTimeoutMs: 0,
-      trace: "/t", verbose: true,
+      name: "sm",
+      self: 3,
+      mode: "0.2.2",
+      clientPort: 6001,
+      bind: "0.0.0.0",
+      logDir: "/l",
+      spoolDir: "/s",
+      utc: true,
+      keepaliveMs: 1500,
+      ackTimeoutMs: 2000,
+      connectTimeoutMs: 250,
+      redialMaxMs: 3000,
+      window: 7,
+      fsync: "always",
+      fsyncIntervalMs: 100,
+      spoolMaxBytes: 512 * 1024,
+      seenMax: 9,
+      maxClients: 3,
+      clientIdleMs: 4000,
+      drainTimeoutMs: 0,
+      trace: "/t",
+      verbose: true,
     });
     expect(c.ring.every((m) => m.peerPort === 6002)).toBe(true);
   });
@@ -161,7 +217,11 @@ describe("daemonConfig ring and client port", () => {
     expect(chooseRing({ testing: true }, RING_FILE, 55552)[0]!.host).toBe("127.0.0.1");
     expect(chooseRing({ testing: true }, RING_FILE, 55552)[0]!.clientPort).toBe(7001);
     expect(chooseRing({ testing: true }, undefined, 4000)[4]).toEqual({
-      index: 4, name: "g", host: "127.0.0.5", peerPort: 4000, clientPort: undefined,
+      index: 4,
+      name: "g",
+      host: "127.0.0.5",
+      peerPort: 4000,
+      clientPort: undefined,
     });
   });
 
@@ -312,9 +372,40 @@ describe("psprogConfig defaults (§7)", () => {
   });
 
   test("bad numbers are usage errors", () => {
-    for (const argv of [["--interval=-1"], ["-i", "x"], ["--msgCount=-2"], ["-n", "1.5"], ["--timeout", "0"], ["-p", "0"], ["-p", "70000"], ["--seed=-1"], ["--seed", "x"]]) {
+    for (
+      const argv of [
+        ["--interval=-1"],
+        ["-i", "x"],
+        ["--msgCount=-2"],
+        ["-n", "1.5"],
+        ["--timeout", "0"],
+        ["-p", "0"],
+        ["-p", "70000"],
+        ["--seed=-1"],
+        ["--seed", "x"],
+      ]
+    ) {
       expect(() => psprog(argv)).toThrow(UsageError);
     }
+  });
+});
+
+describe("showPsprogConfig", () => {
+  test("prints the strategy, timings and log directory, then one line per target", () => {
+    expect(showPsprogConfig(psprog(["-r", "-i", "0.5", "-n", "3", "--timeout", "2", "--log-dir", "/x"]).cfg)).toBe([
+      "strategy round-robin",
+      "interval 0.5",
+      "count 3",
+      "timeout 2",
+      "log-dir /x",
+      "targets",
+      "  la la:55551",
+      "  test test:55551",
+      "  lg lg:55551",
+      "  sm sm:55551",
+      "  g g:55551",
+      "",
+    ].join("\n"));
   });
 });
 
@@ -323,20 +414,35 @@ describe("psprogConfig targets", () => {
     const { cfg } = psprog(["-r", "-p", "6000"]);
     expect(cfg.strategy).toBe("round-robin");
     expect(cfg.targets.map((t) => `${t.label}@${t.host}:${t.port}`)).toEqual([
-      "la@la:6000", "test@test:6000", "lg@lg:6000", "sm@sm:6000", "g@g:6000",
+      "la@la:6000",
+      "test@test:6000",
+      "lg@lg:6000",
+      "sm@sm:6000",
+      "g@g:6000",
     ]);
   });
 
   test("-T is -s 127.0.0.1", () => {
-    expect(psprog(["-T"]).cfg).toMatchObject({ strategy: "specific", targets: [{ label: "127.0.0.1", host: "127.0.0.1", port: 55551 }] });
+    expect(psprog(["-T"]).cfg).toMatchObject({
+      strategy: "specific",
+      targets: [{ label: "127.0.0.1", host: "127.0.0.1", port: 55551 }],
+    });
     expect(psprog(["-T", "-p", "6000"]).cfg.targets).toEqual([{ label: "127.0.0.1", host: "127.0.0.1", port: 6000 }]);
-    expect(psprog(["--testing"]).cfg).toEqual({ ...psprog(["-s", "127.0.0.1"]).cfg, content: expect.any(Function), random: expect.any(Function) });
+    expect(psprog(["--testing"]).cfg).toEqual({
+      ...psprog(["-s", "127.0.0.1"]).cfg,
+      content: expect.any(Function),
+      random: expect.any(Function),
+    });
   });
 
   test("-s takes a member name, a member's host, or any other host", () => {
     expect(psprog(["-s", "lg"]).cfg.targets).toEqual([{ label: "lg", host: "lg", port: 55551 }]);
     const list = "la=10.0.0.1,test=10.0.0.2,lg=10.0.0.3,sm=10.0.0.4,g=10.0.0.5";
-    expect(psprog(["--ring", list, "-s", "10.0.0.4"]).cfg.targets).toEqual([{ label: "sm", host: "10.0.0.4", port: 55551 }]);
+    expect(psprog(["--ring", list, "-s", "10.0.0.4"]).cfg.targets).toEqual([{
+      label: "sm",
+      host: "10.0.0.4",
+      port: 55551,
+    }]);
     expect(psprog(["--ring", list, "-s", "sm"]).cfg.targets).toEqual([{ label: "sm", host: "10.0.0.4", port: 55551 }]);
     expect(psprog(["-s", "elsewhere.example", "-p", "6000"]).cfg.targets).toEqual([
       { label: "elsewhere.example", host: "elsewhere.example", port: 6000 },
@@ -353,9 +459,17 @@ describe("psprogConfig targets", () => {
   test("a ring file's client-port field overrides -p", () => {
     const { cfg } = psprog(["--ring-file", "r", "-p", "5000"], RING_FILE);
     expect(cfg.targets.map((t) => `${t.label}@${t.host}:${t.port}`)).toEqual([
-      "la@127.0.0.1:7001", "test@127.0.0.2:5000", "lg@127.0.0.3:7003", "sm@127.0.0.4:5000", "g@127.0.0.5:7005",
+      "la@127.0.0.1:7001",
+      "test@127.0.0.2:5000",
+      "lg@127.0.0.3:7003",
+      "sm@127.0.0.4:5000",
+      "g@127.0.0.5:7005",
     ]);
-    expect(psprog(["-s", "127.0.0.3"], RING_FILE).cfg.targets).toEqual([{ label: "lg", host: "127.0.0.3", port: 7003 }]);
+    expect(psprog(["-s", "127.0.0.3"], RING_FILE).cfg.targets).toEqual([{
+      label: "lg",
+      host: "127.0.0.3",
+      port: 7003,
+    }]);
     expect(psprog(["-T"], RING_FILE).cfg.targets).toEqual([{ label: "la", host: "127.0.0.1", port: 7001 }]);
   });
 

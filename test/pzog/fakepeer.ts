@@ -1,10 +1,10 @@
 /**
- * Test stand-ins that speak pzog's peer protocol with plain node:net: a
+ * A test stand-in that speaks pzog's peer protocol with plain node:net: a
  * listener posing as a ring member (answers keepalive with ack and data
- * with ok, and records every line with its source address), and a raw
- * line client for either port.
+ * with ok, and records every line with its source address). Clients of
+ * either port are test/helpers/raw.ts's RawStream.
  */
-import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 
 /** A line a fake member received. */
 export interface Received {
@@ -55,47 +55,5 @@ export class FakeMember {
   close(): Promise<void> {
     for (const s of this.#sockets) s.destroy();
     return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-}
-
-/** A raw line connection (client or peer port), optionally from a given local address. */
-export class RawLine {
-  received = "";
-  ended = false;
-  readonly socket: Socket;
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.on("data", (b: Buffer) => (this.received += b.toString("latin1")));
-    socket.on("close", () => (this.ended = true));
-    socket.on("error", () => {});
-  }
-
-  static open(host: string, port: number, localAddress?: string): Promise<RawLine> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection(localAddress ? { host, port, localAddress } : { host, port });
-      socket.once("error", reject);
-      socket.once("connect", () => {
-        socket.off("error", reject);
-        resolve(new RawLine(socket));
-      });
-    });
-  }
-
-  send(data: string | Uint8Array): void {
-    this.socket.write(data);
-  }
-
-  /** Wait until `check(received)` holds (or the timeout). */
-  async until(check: (text: string, ended: boolean) => boolean, timeout = 5000): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!check(this.received, this.ended)) {
-      if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(this.received)} ended=${this.ended}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  close(): void {
-    this.socket.destroy();
   }
 }

@@ -6,9 +6,8 @@
  * quiescence all five hold the same lines, none twice.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { waitFor } from "../helpers/net.ts";
 import { TestRing } from "./testring.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let ring: TestRing | undefined;
 afterEach(async () => {
@@ -16,12 +15,14 @@ afterEach(async () => {
   ring = undefined;
 });
 
+type Outcomes = Record<"ok" | "noack" | "down", string[]>;
+
 /** psprog.log outcomes: contents by result. */
-function outcomes(r: TestRing): Record<string, string[]> {
-  const by: Record<string, string[]> = { ok: [], noack: [], down: [] };
+function outcomes(r: TestRing): Outcomes {
+  const by: Outcomes = { ok: [], noack: [], down: [] };
   for (const line of r.psprogLog()) {
     const w = line.split(" ");
-    by[w[3]!]!.push(w.slice(4).join(" "));
+    by[w[3] as keyof Outcomes].push(w.slice(4).join(" "));
   }
   return by;
 }
@@ -29,7 +30,10 @@ function outcomes(r: TestRing): Record<string, string[]> {
 function expectNoDuplicates(r: TestRing): void {
   for (const node of r.nodes) {
     const bodies = node.bodies();
-    expect({ node: node.name, dups: bodies.filter((b, i) => bodies[i - 1] === b) }).toEqual({ node: node.name, dups: [] });
+    expect({ node: node.name, dups: bodies.filter((b, i) => bodies[i - 1] === b) }).toEqual({
+      node: node.name,
+      dups: [],
+    });
   }
 }
 
@@ -40,7 +44,7 @@ for (const [offset, role] of [[1, "relay s+1"], [2, "relay s+2"]] as const) {
     ring = await TestRing.start({ args: ["--ack-timeout", "2"] });
     const victim = ring.nodes[(ENTRY + offset) % 5]!;
     const sending = ring.psprog(["-s", ring.nodes[ENTRY]!.name, "-n", "500", "-i", "0.002"]);
-    await sleep(300);
+    await waitFor("the stream to be under way", () => ring!.nodes[ENTRY]!.access().length >= 50);
     await victim.stop("SIGKILL");
     const r = await sending;
     expect(r.code).toBe(0);
@@ -48,11 +52,15 @@ for (const [offset, role] of [[1, "relay s+1"], [2, "relay s+2"]] as const) {
     expect(sent.length).toBe(500);
     const live = ring.nodes.filter((n) => n !== victim);
     await ring.converge(500, live);
-    for (const node of live) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+    for (const node of live) {
+      expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+    }
 
     await victim.start();
     await ring.converge(500);
-    for (const node of ring.nodes) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+    for (const node of ring.nodes) {
+      expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+    }
     expectNoDuplicates(ring);
   }, 90_000);
 }
@@ -62,10 +70,10 @@ describe("the entry node restarted mid-stream", () => {
     ring = await TestRing.start({ args: ["--ack-timeout", "2", "--drain-timeout", "2"] });
     const entry = ring.nodes[ENTRY]!;
     const sending = ring.psprog(["-s", entry.name, "-n", "500", "-i", "0.004", "--timeout", "2"]);
-    await sleep(500);
+    await waitFor("the stream to be under way", () => entry.access().length >= 50);
     const stopped = await entry.stop("SIGTERM");
     expect(stopped.code).toBe(0);
-    await sleep(300);
+    await waitFor("psprog to miss the entry node", () => outcomes(ring!).ok.length < ring!.psprogLog().length);
     await entry.start();
     const r = await sending;
     const o = outcomes(ring);
@@ -74,12 +82,16 @@ describe("the entry node restarted mid-stream", () => {
     expect(o.down.length + o.noack.length).toBeGreaterThan(0);
     expect(r.code).toBe(75);
 
-    // Quiescent: every node holds the same lines; acknowledged ones exactly once.
-    const reference = () => ring!.nodes[0]!.bodies();
-    await ring.converge(o.ok.length);
-    await sleep(1000);
-    const expected = reference();
-    for (const node of ring.nodes) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: expected });
+    // Quiescent: every node holds the same lines, every acknowledged one among them, exactly once.
+    const expected = await waitFor(
+      "all five nodes to hold the same lines, every acknowledged one among them",
+      () => {
+        const reference = ring!.nodes[0]!.bodies();
+        const same = ring!.nodes.every((n) => n.bodies().join("\n") === reference.join("\n"));
+        return same && o.ok.every((line) => reference.includes(line)) && reference;
+      },
+      { timeout: 30_000, state: () => ring!.nodes.map((n) => `${n.name}: ${n.bodies().length} lines`).join(", ") },
+    );
     for (const line of o.ok) expect(expected.filter((b) => b === line).length).toBe(1);
     for (const line of o.down) expect(expected.includes(line)).toBe(false);
     expectNoDuplicates(ring);
@@ -95,7 +107,9 @@ test("a small --spool-max and a long-dead node: queue-drop records, live nodes s
   const sent = outcomes(ring).ok.sort();
   const live = ring.nodes.filter((n) => n !== victim);
   await ring.converge(300, live);
-  for (const node of live) expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+  for (const node of live) {
+    expect({ node: node.name, bodies: node.bodies() }).toEqual({ node: node.name, bodies: sent });
+  }
   const drops = ring.nodes[2]!.errors().filter((l) => / queue-drop g count=\d+ first=\S+ last=\S+$/.test(l));
   expect(drops.length).toBeGreaterThan(0);
   const dropped = drops.reduce((n, l) => n + Number(/count=(\d+)/.exec(l)![1]), 0);

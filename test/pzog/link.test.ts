@@ -1,10 +1,29 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { type DownReason, type LinkPort, type LinkQueue, type LinkSettings, PeerLink } from "../../lib/pzog/link.ts";
+import {
+  type DownReason,
+  downReason,
+  type LinkEffects,
+  type LinkQueue,
+  type LinkSettings,
+  PeerLink,
+} from "../../lib/pzog/link.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const b = (text: string) => enc.encode(text);
+
+/** The errno code of a connection that ended for `reason` (undefined: EOF). */
+function errorFor(reason: DownReason): string | undefined {
+  return {
+    refused: "ECONNREFUSED",
+    reset: "ECONNRESET",
+    eof: undefined,
+    "ack-timeout": "EIO",
+    "connect-timeout": "ETIMEDOUT",
+    protocol: "EPROTO",
+  }[reason];
+}
 
 const SETTINGS: LinkSettings = {
   keepaliveMs: 300_000,
@@ -49,20 +68,22 @@ class FakeQueue implements LinkQueue {
   }
 }
 
-type Call = ["dial"] | ["send", string] | ["close"] | ["up"] | ["down", DownReason];
+type Call = ["dial"] | ["send", string] | ["abort"] | ["up"] | ["down", DownReason];
 
-/** A socket adapter that records what the link asks of it. */
-class FakePort implements LinkPort {
+/** Effects that record what the link asks for; its connection ids count down from -1. */
+class FakeEffects implements LinkEffects {
   calls: Call[] = [];
-  dial(): void {
+  conns: number[] = [];
+  dial(conn: number): void {
+    this.conns.push(conn);
     this.calls.push(["dial"]);
   }
   /** One call per line: the link batches a window's lines into one write. */
-  send(bytes: Uint8Array): void {
+  send(_conn: number, bytes: Uint8Array): void {
     for (const line of dec.decode(bytes).split(/(?<=\r\n)/)) this.calls.push(["send", line]);
   }
-  close(): void {
-    this.calls.push(["close"]);
+  abort(_conn: number): void {
+    this.calls.push(["abort"]);
   }
   up(): void {
     this.calls.push(["up"]);
@@ -81,22 +102,23 @@ class FakePort implements LinkPort {
 
 function setup(settings: Partial<LinkSettings> = {}, random: () => number = () => 0.5) {
   const queue = new FakeQueue();
-  const port = new FakePort();
-  const link = new PeerLink({ ...SETTINGS, ...settings }, queue, port, random);
+  const port = new FakeEffects();
+  let dials = 0;
+  const link = new PeerLink({ ...SETTINGS, ...settings }, queue, port, random, () => --dials);
   return { queue, port, link };
 }
 
 /** Dial, connect and acknowledge the handshake at time `now`. */
-function bringUp(link: PeerLink, port: FakePort, now = 0): void {
+function bringUp(link: PeerLink, port: FakeEffects, now = 0): void {
   link.start(now);
-  link.connected(now);
+  link.opened(now);
   link.received(b("ack\r\n"), now);
   expect(link.isUp).toBe(true);
   port.take();
 }
 
 /** When the link dials next, ticking in `step` ms from `from`. */
-function nextDial(link: PeerLink, port: FakePort, from: number, step = 1): number {
+function nextDial(link: PeerLink, port: FakeEffects, from: number, step = 1): number {
   port.take();
   for (let t = from; t < from + 200_000; t += step) {
     link.tick(t);
@@ -111,7 +133,7 @@ describe("PeerLink handshake", () => {
     link.start(0);
     expect(port.take()).toEqual([["dial"]]);
     expect(link.isUp).toBe(false);
-    link.connected(5);
+    link.opened(5);
     expect(port.take()).toEqual([["send", "keepalive\r\n"]]);
     expect(link.isUp).toBe(false);
     link.received(b("ack\r\n"), 10);
@@ -132,7 +154,7 @@ describe("PeerLink handshake", () => {
   test("the handshake ack may arrive in pieces", () => {
     const { port, link } = setup();
     link.start(0);
-    link.connected(0);
+    link.opened(0);
     port.take();
     link.received(b("a"), 1);
     link.received(b("ck\r"), 2);
@@ -143,7 +165,7 @@ describe("PeerLink handshake", () => {
 
   test("start is idempotent and connected without a dial is ignored", () => {
     const { port, link } = setup();
-    link.connected(0);
+    link.opened(0);
     expect(port.take()).toEqual([]);
     link.start(0);
     link.start(1);
@@ -154,7 +176,7 @@ describe("PeerLink handshake", () => {
     const { queue, port, link } = setup();
     queue.add("2#0.1.1 a\r\n");
     link.start(0);
-    link.connected(0);
+    link.opened(0);
     link.pump(0);
     expect(port.sends()).toEqual(["keepalive\r\n"]);
     expect(queue.handedOut).toBe(0);
@@ -245,20 +267,22 @@ describe("PeerLink protocol errors (§4.3)", () => {
   }
 
   const expectProtocolDown = (s: ReturnType<typeof busy>) => {
-    expect(s.port.take()).toEqual([["close"], ["down", "protocol"]]);
+    expect(s.port.take()).toEqual([["abort"], ["down", "protocol"]]);
     expect(s.link.isUp).toBe(false);
     expect(s.link.inFlight).toBe(0);
     expect(s.queue.inFlight).toEqual([]);
     expect(s.queue.pending).toEqual(["a\r\n", "b\r\n", "c\r\n"]);
   };
 
-  for (const [what, reply] of [
-    ["an unknown reply", "nope\r\n"],
-    ["a reply in the wrong case", "OK\r\n"],
-    ["a reply ending in a bare LF", "ok\n"],
-    ["an empty reply line", "\r\n"],
-    ["ack to data", "ack\r\n"],
-  ] as const) {
+  for (
+    const [what, reply] of [
+      ["an unknown reply", "nope\r\n"],
+      ["a reply in the wrong case", "OK\r\n"],
+      ["a reply ending in a bare LF", "ok\n"],
+      ["an empty reply line", "\r\n"],
+      ["ack to data", "ack\r\n"],
+    ] as const
+  ) {
     test(`${what} closes the link, reports down(protocol) and rewinds what was in flight`, () => {
       const s = busy();
       s.link.received(b(reply), 5);
@@ -270,11 +294,11 @@ describe("PeerLink protocol errors (§4.3)", () => {
     const s = setup();
     bringUp(s.link, s.port);
     s.link.received(b("ok\r\n"), 1);
-    expect(s.port.take()).toEqual([["close"], ["down", "protocol"]]);
+    expect(s.port.take()).toEqual([["abort"], ["down", "protocol"]]);
     const t = setup();
     bringUp(t.link, t.port);
     t.link.received(b("ack\r\n"), 1);
-    expect(t.port.take()).toEqual([["close"], ["down", "protocol"]]);
+    expect(t.port.take()).toEqual([["abort"], ["down", "protocol"]]);
   });
 
   test("one ok too many, after the owed ones, is a protocol error", () => {
@@ -283,7 +307,7 @@ describe("PeerLink protocol errors (§4.3)", () => {
     expect(s.port.take()).toEqual([["send", "c\r\n"]]);
     s.link.received(b("ok\r\nok\r\n"), 6);
     expect(s.queue.done).toEqual(["a\r\n", "b\r\n", "c\r\n"]);
-    expect(s.port.take()).toEqual([["close"], ["down", "protocol"]]);
+    expect(s.port.take()).toEqual([["abort"], ["down", "protocol"]]);
   });
 
   test("ok to a keepalive is a protocol error", () => {
@@ -292,16 +316,16 @@ describe("PeerLink protocol errors (§4.3)", () => {
     s.link.tick(1000);
     expect(s.port.sends()).toEqual(["keepalive\r\n"]);
     s.link.received(b("ok\r\n"), 1001);
-    expect(s.port.take()).toEqual([["close"], ["down", "protocol"]]);
+    expect(s.port.take()).toEqual([["abort"], ["down", "protocol"]]);
   });
 
   test("ok to the handshake keepalive fails the dial without reporting down", () => {
     const s = setup();
     s.link.start(0);
-    s.link.connected(0);
+    s.link.opened(0);
     s.port.take();
     s.link.received(b("ok\r\n"), 1);
-    expect(s.port.take()).toEqual([["close"]]);
+    expect(s.port.take()).toEqual([["abort"]]);
     expect(s.link.isUp).toBe(false);
   });
 
@@ -318,7 +342,7 @@ describe("PeerLink protocol errors (§4.3)", () => {
     expect(s.queue.done).toEqual(["a\r\n"]);
     s.port.take();
     const at = nextDial(s.link, s.port, 6);
-    s.link.connected(at);
+    s.link.opened(at);
     s.link.received(b("ack\r\n"), at);
     expect(s.port.take()).toEqual([["send", "keepalive\r\n"], ["up"], ["send", "b\r\n"], ["send", "c\r\n"]]);
   });
@@ -334,7 +358,7 @@ describe("PeerLink timers (§4.7)", () => {
     link.tick(30_999);
     expect(port.take()).toEqual([]);
     link.tick(31_000);
-    expect(port.take()).toEqual([["close"], ["down", "ack-timeout"]]);
+    expect(port.take()).toEqual([["abort"], ["down", "ack-timeout"]]);
     expect(queue.pending).toEqual(["a\r\n"]);
     expect(link.isUp).toBe(false);
   });
@@ -351,7 +375,7 @@ describe("PeerLink timers (§4.7)", () => {
     link.tick(49_999);
     expect(port.take()).toEqual([]);
     link.tick(50_000);
-    expect(port.take()).toEqual([["close"], ["down", "ack-timeout"]]);
+    expect(port.take()).toEqual([["abort"], ["down", "ack-timeout"]]);
   });
 
   test("an unanswered keepalive marks the link down after the ack timeout", () => {
@@ -363,18 +387,18 @@ describe("PeerLink timers (§4.7)", () => {
     // Another keepalive may go out; the link is not down yet.
     expect(port.take().filter((c) => c[0] !== "send")).toEqual([]);
     link.tick(6000);
-    expect(port.take()).toEqual([["close"], ["down", "ack-timeout"]]);
+    expect(port.take()).toEqual([["abort"], ["down", "ack-timeout"]]);
   });
 
   test("an unanswered handshake keepalive fails the dial without reporting down", () => {
     const { port, link } = setup();
     link.start(0);
-    link.connected(100);
+    link.opened(100);
     port.take();
     link.tick(30_099);
     expect(port.take()).toEqual([]);
     link.tick(30_100);
-    expect(port.take()).toEqual([["close"]]);
+    expect(port.take()).toEqual([["abort"]]);
   });
 
   test("a dial that does not connect within the connect timeout fails", () => {
@@ -384,10 +408,10 @@ describe("PeerLink timers (§4.7)", () => {
     link.tick(9_999);
     expect(port.take()).toEqual([]);
     link.tick(10_000);
-    expect(port.take()).toEqual([["close"]]);
+    expect(port.take()).toEqual([["abort"]]);
     expect(link.isUp).toBe(false);
     // A late connect for the abandoned dial is ignored.
-    link.connected(10_001);
+    link.opened(10_001);
     expect(port.take()).toEqual([]);
     expect(nextDial(link, port, 10_001)).toBe(11_000);
   });
@@ -417,7 +441,7 @@ describe("PeerLink timers (§4.7)", () => {
     const { port, link } = setup({ keepaliveMs: 10, connectTimeoutMs: 1_000_000, ackTimeoutMs: 1_000_000 });
     link.start(0);
     link.tick(500);
-    link.connected(500);
+    link.opened(500);
     port.take();
     link.tick(1000);
     link.tick(2000);
@@ -432,7 +456,7 @@ describe("PeerLink redial (§4.7)", () => {
     let now = 0;
     const delays: number[] = [];
     for (let i = 0; i < 9; i++) {
-      link.failed("refused", now);
+      link.closed(errorFor("refused"), now);
       const at = nextDial(link, port, now);
       delays.push(at - now);
       now = at;
@@ -446,7 +470,7 @@ describe("PeerLink redial (§4.7)", () => {
       link.start(0);
       let now = 0;
       for (const base of [1000, 2000, 4000]) {
-        link.failed("refused", now);
+        link.closed(errorFor("refused"), now);
         const at = nextDial(link, port, now);
         expect(Math.abs(at - now - base * factor)).toBeLessThanOrEqual(1);
         now = at;
@@ -456,19 +480,22 @@ describe("PeerLink redial (§4.7)", () => {
 
   test("any random source keeps each redial delay within ±20 % of its step", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 8, maxLength: 8 }), (rs) => {
-        let i = 0;
-        const { port, link } = setup({ redialMaxMs: 10_000 }, () => rs[i++ % rs.length]!);
-        link.start(0);
-        let now = 0;
-        for (const base of [1000, 2000, 4000, 8000, 10_000, 10_000]) {
-          link.failed("eof", now);
-          const at = nextDial(link, port, now, 10);
-          expect(at - now).toBeGreaterThanOrEqual(base * 0.8 - 10);
-          expect(at - now).toBeLessThanOrEqual(base * 1.2 + 10);
-          now = at;
-        }
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 8, maxLength: 8 }),
+        (rs) => {
+          let i = 0;
+          const { port, link } = setup({ redialMaxMs: 10_000 }, () => rs[i++ % rs.length]!);
+          link.start(0);
+          let now = 0;
+          for (const base of [1000, 2000, 4000, 8000, 10_000, 10_000]) {
+            link.closed(errorFor("eof"), now);
+            const at = nextDial(link, port, now, 10);
+            expect(at - now).toBeGreaterThanOrEqual(base * 0.8 - 10);
+            expect(at - now).toBeLessThanOrEqual(base * 1.2 + 10);
+            now = at;
+          }
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -476,7 +503,7 @@ describe("PeerLink redial (§4.7)", () => {
   test("a redial cap below 1 s caps the first delay too", () => {
     const { port, link } = setup({ redialMaxMs: 500 });
     link.start(0);
-    link.failed("refused", 0);
+    link.closed(errorFor("refused"), 0);
     expect(nextDial(link, port, 0)).toBe(500);
   });
 
@@ -485,13 +512,13 @@ describe("PeerLink redial (§4.7)", () => {
     link.start(0);
     let now = 0;
     for (let i = 0; i < 4; i++) {
-      link.failed("refused", now);
+      link.closed(errorFor("refused"), now);
       now = nextDial(link, port, now);
     }
     // Up now; the next failure redials after 1 s again.
-    link.connected(now);
+    link.opened(now);
     link.received(b("ack\r\n"), now);
-    link.failed("reset", now + 5);
+    link.closed(errorFor("reset"), now + 5);
     expect(port.take()).toEqual([["send", "keepalive\r\n"], ["up"], ["down", "reset"]]);
     expect(nextDial(link, port, now + 5) - (now + 5)).toBe(1000);
   });
@@ -499,14 +526,14 @@ describe("PeerLink redial (§4.7)", () => {
   test("failures while not up are never reported as down", () => {
     const { port, link } = setup();
     link.start(0);
-    link.failed("refused", 0); // dialing
+    link.closed(errorFor("refused"), 0); // dialing
     let now = nextDial(link, port, 0);
-    link.connected(now);
-    link.failed("eof", now); // handshake
+    link.opened(now);
+    link.closed(errorFor("eof"), now); // handshake
     now = nextDial(link, port, now);
     link.tick(now + 10_000); // connect timeout
     now = nextDial(link, port, now + 10_000);
-    link.connected(now);
+    link.opened(now);
     link.received(b("nonsense\r\n"), now); // protocol error in handshake
     const calls = [...port.calls];
     now = nextDial(link, port, now);
@@ -516,8 +543,8 @@ describe("PeerLink redial (§4.7)", () => {
   test("a failure while waiting to redial, or a duplicate failure, is ignored", () => {
     const { port, link } = setup();
     bringUp(link, port);
-    link.failed("reset", 10);
-    link.failed("eof", 11);
+    link.closed(errorFor("reset"), 10);
+    link.closed(errorFor("eof"), 11);
     expect(port.take()).toEqual([["down", "reset"]]);
     expect(nextDial(link, port, 11)).toBe(1010);
   });
@@ -528,7 +555,7 @@ describe("PeerLink redial (§4.7)", () => {
       queue.add("a\r\n", "b\r\n");
       bringUp(link, port);
       link.received(b("ok\r\n"), 1);
-      link.failed(reason, 2);
+      link.closed(errorFor(reason), 2);
       expect(port.take()).toEqual([["down", reason]]);
       expect(queue.done).toEqual(["a\r\n"]);
       expect(queue.pending).toEqual(["b\r\n"]);
@@ -540,10 +567,55 @@ describe("PeerLink redial (§4.7)", () => {
     const { queue, port, link } = setup();
     queue.add("a\r\n");
     bringUp(link, port);
-    link.failed("reset", 1);
+    link.closed(errorFor("reset"), 1);
     link.received(b("ok\r\n"), 2);
     expect(queue.done).toEqual([]);
     expect(port.take()).toEqual([["down", "reset"]]);
+  });
+});
+
+describe("PeerLink connections and deadlines", () => {
+  test("each dial takes a new connection id, and a closed one no longer counts", () => {
+    const { port, link } = setup();
+    link.start(0);
+    expect(link.conn).toBe(-1);
+    link.closed("ECONNREFUSED", 0);
+    expect(link.conn).toBeUndefined();
+    link.tick(2000);
+    expect(port.conns).toEqual([-1, -2]);
+    expect(link.conn).toBe(-2);
+  });
+
+  test("the errno code of a closed connection gives the peer-down reason", () => {
+    expect([undefined, "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EPIPE"].map(downReason))
+      .toEqual(["eof", "refused", "connect-timeout", "reset", "reset"]);
+  });
+
+  test("nextDeadline names the connect timeout, the redial, the ack timeout and the keepalive", () => {
+    const { queue, port, link } = setup();
+    expect(link.nextDeadline()).toBeUndefined();
+    link.start(100);
+    expect(link.nextDeadline()).toBe(100 + SETTINGS.connectTimeoutMs);
+    link.opened(200);
+    expect(link.nextDeadline()).toBe(200 + SETTINGS.ackTimeoutMs);
+    link.received(b("ack\r\n"), 300);
+    expect(link.nextDeadline()).toBe(200 + SETTINGS.keepaliveMs);
+    queue.add("a\r\n");
+    link.pump(400);
+    expect(link.nextDeadline()).toBe(400 + SETTINGS.ackTimeoutMs);
+    link.closed(undefined, 500);
+    port.take();
+    expect(link.nextDeadline()).toBe(500 + 1000); // the first redial, jitter 0 at random() = 0.5
+  });
+
+  test("ticking at each deadline does what is due there", () => {
+    const { port, link } = setup();
+    link.start(0);
+    port.take();
+    link.tick(link.nextDeadline()!);
+    expect(port.take()).toEqual([["abort"]]); // connect timeout
+    link.tick(link.nextDeadline()!);
+    expect(port.take()).toEqual([["dial"]]); // the redial
   });
 });
 
@@ -553,11 +625,11 @@ describe("PeerLink stop", () => {
     queue.add("a\r\n", "b\r\n");
     bringUp(link, port);
     link.stop();
-    expect(port.take().filter((c) => c[0] === "close")).toEqual([["close"]]);
+    expect(port.take().filter((c) => c[0] === "abort")).toEqual([["abort"]]);
     expect(queue.pending).toEqual(["a\r\n", "b\r\n"]);
     expect(link.isUp).toBe(false);
     link.tick(10_000_000);
-    link.failed("eof", 10_000_001);
+    link.closed(errorFor("eof"), 10_000_001);
     link.received(b("ok\r\n"), 10_000_002);
     expect(port.take()).toEqual([]);
   });
@@ -579,7 +651,7 @@ describe("PeerLink stop", () => {
     link.stop();
     port.take();
     link.start(100);
-    link.connected(100);
+    link.opened(100);
     link.received(b("ack\r\n"), 100);
     expect(port.take()).toEqual([["dial"], ["send", "keepalive\r\n"], ["up"], ["send", "a\r\n"]]);
     expect(link.isUp).toBe(true);
@@ -590,13 +662,13 @@ describe("PeerLink stop", () => {
     a.link.start(0);
     a.port.take();
     a.link.stop();
-    expect(a.port.take()).toEqual([["close"]]);
+    expect(a.port.take()).toEqual([["abort"]]);
     a.link.tick(100_000);
     expect(a.port.take()).toEqual([]);
 
     const w = setup();
     w.link.start(0);
-    w.link.failed("refused", 0);
+    w.link.closed(errorFor("refused"), 0);
     w.port.take();
     w.link.stop();
     w.link.tick(100_000);
@@ -620,8 +692,17 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant({ k: "connected" as const }),
   fc.constantFrom<DownReason>("refused", "reset", "eof").map((reason) => ({ k: "failed" as const, reason })),
   { arbitrary: fc.integer({ min: 1, max: 4 }).map((n) => ({ k: "answer" as const, n })), weight: 4 },
-  fc.constantFrom("ok\r\n", "ack\r\n", "ok", "\r\n", "ack\r\nok\r\n", "x\r\n", "ok\n").map((text) => ({ k: "raw" as const, text })),
-  { arbitrary: fc.constantFrom(0, 1, 500, 1000, 5000, 10_000, 30_000, 300_000).map((dt) => ({ k: "tick" as const, dt })), weight: 3 },
+  fc.constantFrom("ok\r\n", "ack\r\n", "ok", "\r\n", "ack\r\nok\r\n", "x\r\n", "ok\n").map((text) => ({
+    k: "raw" as const,
+    text,
+  })),
+  {
+    arbitrary: fc.constantFrom(0, 1, 500, 1000, 5000, 10_000, 30_000, 300_000).map((dt) => ({
+      k: "tick" as const,
+      dt,
+    })),
+    weight: 3,
+  },
   { arbitrary: fc.integer({ min: 1, max: 6 }).map((n) => ({ k: "append" as const, n })), weight: 2 },
   fc.constant({ k: "pump" as const }),
   { arbitrary: fc.constant({ k: "stop" as const }), weight: 1 },
@@ -630,77 +711,88 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 describe("PeerLink under random event interleavings", () => {
   test("never throws, keeps inFlight within the window, and acks or rewinds every line handed out", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(cmd, { maxLength: 80 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (window, cmds, r) => {
-        const { queue, port, link } = setup({ window, keepaliveMs: 1000, ackTimeoutMs: 5000, connectTimeoutMs: 2000, redialMaxMs: 4000 }, () => r);
-        let now = 0;
-        let serial = 0;
-        /** Requests on the current connection, as the peer sees them. */
-        let wire: string[] = [];
-        let upSeen = false;
-        // The link's own count is checked against the queue only until the
-        // first stop(): see "a stopped link has nothing in flight" for why.
-        let stopped = false;
-        for (const c of cmds) {
-          switch (c.k) {
-            case "start":
-              link.start(now);
-              break;
-            case "connected":
-              link.connected(now);
-              break;
-            case "failed":
-              link.failed(c.reason, now);
-              break;
-            case "answer": {
-              const replies = wire.splice(0, c.n).map((x) => (x === "keepalive\r\n" ? "ack\r\n" : "ok\r\n"));
-              link.received(b(replies.join("")), now);
-              break;
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(cmd, { maxLength: 80 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (window, cmds, r) => {
+          const { queue, port, link } = setup({
+            window,
+            keepaliveMs: 1000,
+            ackTimeoutMs: 5000,
+            connectTimeoutMs: 2000,
+            redialMaxMs: 4000,
+          }, () => r);
+          let now = 0;
+          let serial = 0;
+          /** Requests on the current connection, as the peer sees them. */
+          let wire: string[] = [];
+          let upSeen = false;
+          // The link's own count is checked against the queue only until the
+          // first stop(): see "a stopped link has nothing in flight" for why.
+          let stopped = false;
+          for (const c of cmds) {
+            switch (c.k) {
+              case "start":
+                link.start(now);
+                break;
+              case "connected":
+                link.opened(now);
+                break;
+              case "failed":
+                link.closed(errorFor(c.reason), now);
+                break;
+              case "answer": {
+                const replies = wire.splice(0, c.n).map((x) => (x === "keepalive\r\n" ? "ack\r\n" : "ok\r\n"));
+                link.received(b(replies.join("")), now);
+                break;
+              }
+              case "raw":
+                link.received(b(c.text), now);
+                break;
+              case "tick":
+                now += c.dt;
+                link.tick(now);
+                break;
+              case "append":
+                for (let i = 0; i < c.n; i++) queue.add(`2#0.1.${++serial} x\r\n`);
+                break;
+              case "pump":
+                link.pump(now);
+                break;
+              case "stop":
+                link.stop();
+                upSeen = false;
+                stopped = true;
+                break;
             }
-            case "raw":
-              link.received(b(c.text), now);
-              break;
-            case "tick":
-              now += c.dt;
-              link.tick(now);
-              break;
-            case "append":
-              for (let i = 0; i < c.n; i++) queue.add(`2#0.1.${++serial} x\r\n`);
-              break;
-            case "pump":
-              link.pump(now);
-              break;
-            case "stop":
-              link.stop();
-              upSeen = false;
-              stopped = true;
-              break;
+            for (const call of port.take()) {
+              if (call[0] === "dial" || call[0] === "abort") wire = [];
+              if (call[0] === "send") {
+                wire.push(call[1]);
+                if (call[1] !== "keepalive\r\n") expect(link.isUp).toBe(true);
+              }
+              if (call[0] === "up") {
+                expect(upSeen).toBe(false);
+                upSeen = true;
+              }
+              if (call[0] === "down") {
+                expect(upSeen).toBe(true);
+                upSeen = false;
+              }
+            }
+            expect(link.inFlight).toBeLessThanOrEqual(window);
+            if (!stopped) expect(link.inFlight).toBe(queue.inFlight.length);
+            expect(link.isUp).toBe(upSeen);
           }
-          for (const call of port.take()) {
-            if (call[0] === "dial" || call[0] === "close") wire = [];
-            if (call[0] === "send") {
-              wire.push(call[1]);
-              if (call[1] !== "keepalive\r\n") expect(link.isUp).toBe(true);
-            }
-            if (call[0] === "up") {
-              expect(upSeen).toBe(false);
-              upSeen = true;
-            }
-            if (call[0] === "down") {
-              expect(upSeen).toBe(true);
-              upSeen = false;
-            }
-          }
-          expect(link.inFlight).toBeLessThanOrEqual(window);
-          if (!stopped) expect(link.inFlight).toBe(queue.inFlight.length);
-          expect(link.isUp).toBe(upSeen);
-        }
-        link.stop();
-        expect(queue.inFlight).toEqual([]);
-        // Acked lines are a prefix of the queue, in order, each once; the
-        // rest are back in the queue, in order.
-        expect([...queue.done, ...queue.pending]).toEqual(queue.all);
-        expect(new Set(queue.done).size).toBe(queue.done.length);
-      }),
+          link.stop();
+          expect(queue.inFlight).toEqual([]);
+          // Acked lines are a prefix of the queue, in order, each once; the
+          // rest are back in the queue, in order.
+          expect([...queue.done, ...queue.pending]).toEqual(queue.all);
+          expect(new Set(queue.done).size).toBe(queue.done.length);
+        },
+      ),
       { numRuns: 400 },
     );
   });

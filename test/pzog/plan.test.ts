@@ -37,7 +37,9 @@ describe("plan: the rule of §5.1", () => {
 
   test("0.2.2 never bypasses", () => {
     for (let s = 0; s < N; s++) {
-      expect(plan("0.2.2", "client", 2, s, [false, false, false, false, false])).toEqual(plan("0.2.2", "client", 2, s, ALL_UP));
+      expect(plan("0.2.2", "client", 2, s, [false, false, false, false, false])).toEqual(
+        plan("0.2.2", "client", 2, s, ALL_UP),
+      );
     }
   });
 
@@ -58,8 +60,8 @@ describe("plan: the rule of §5.1", () => {
     expect(plan("0.3", "client", 2, 0, [false, true, true, false, false])).toEqual(plan("0.3", "client", 2, 0, ALL_UP));
   });
 
-  test("bypassFor(t) is t's leaf, t+2, with wrap 0", () => {
-    expect([0, 1, 2, 3, 4].map((t) => bypassFor(t))).toEqual([
+  test("bypassFor(t, 5) is t's leaf, t+2, with wrap 0", () => {
+    expect([0, 1, 2, 3, 4].map((t) => bypassFor(t, 5))).toEqual([
       { target: 2, wrap: 0 },
       { target: 3, wrap: 0 },
       { target: 4, wrap: 0 },
@@ -100,7 +102,9 @@ describe("plan: the worked table of §5.2", () => {
         const first = plan(mode, "client", 2, s, ALL_UP);
         expect(first.every((f) => f.wrap === 2)).toBe(true);
         expect(first.map((f) => NAMES[f.target])).toEqual(row.first);
-        const second = first.flatMap((f) => plan(mode, "peer", f.wrap, f.target, ALL_UP).map((g) => ({ from: f.target, ...g })));
+        const second = first.flatMap((f) =>
+          plan(mode, "peer", f.wrap, f.target, ALL_UP).map((g) => ({ from: f.target, ...g }))
+        );
         expect(second.every((g) => g.wrap === 0)).toBe(true);
         expect(second.map((g) => `${NAMES[g.from]}→${NAMES[g.target]}`)).toEqual(row.second);
         // Third hop: wrap-0 lines are only logged.
@@ -122,7 +126,11 @@ describe("plan: the worked table of §5.2", () => {
  */
 function bareTree(entry: number, down: ReadonlySet<number>): Set<number> {
   const got = new Set([entry]);
-  const queue: Array<{ at: number; source: "client" | "peer"; wrap: Wrap }> = [{ at: entry, source: "client", wrap: 2 }];
+  const queue: Array<{ at: number; source: "client" | "peer"; wrap: Wrap }> = [{
+    at: entry,
+    source: "client",
+    wrap: 2,
+  }];
   const links = [0, 1, 2, 3, 4].map((i) => !down.has(i));
   for (let step = queue.shift(); step; step = queue.shift()) {
     for (const f of plan("0.2.2", step.source, step.wrap, step.at, links)) {
@@ -147,7 +155,9 @@ describe("plan: the bare tree under failure (§5.3)", () => {
     }
     expect(missing.length).toBe(10);
     // Exactly the relays: with s+1 down s+3 misses it, with s+2 down s+4 does.
-    const relays = [0, 1, 2, 3, 4].flatMap((s) => [`${s}/${mod(s + 1)}:${mod(s + 3)}`, `${s}/${mod(s + 2)}:${mod(s + 4)}`]);
+    const relays = [0, 1, 2, 3, 4].flatMap((
+      s,
+    ) => [`${s}/${mod(s + 1)}:${mod(s + 3)}`, `${s}/${mod(s + 2)}:${mod(s + 4)}`]);
     expect(missing.sort()).toEqual(relays.sort());
   });
 });
@@ -194,7 +204,7 @@ class SimRing {
     for (const c of this.queues[x]![t]!) {
       if (c.wrap !== 2) continue;
       c.wrap = 0;
-      this.#enqueue(x, [bypassFor(t)], c.id);
+      this.#enqueue(x, [bypassFor(t, 5)], c.id);
     }
   }
 
@@ -242,7 +252,11 @@ type Event = () => void;
  * events with `pick`. Oks are lost only while the script lasts, so every
  * run ends.
  */
-function runToQuiescence(ring: SimRing, pending: Array<{ s: number; id: number }>, pick: ReturnType<typeof chooser>): void {
+function runToQuiescence(
+  ring: SimRing,
+  pending: Array<{ s: number; id: number }>,
+  pick: ReturnType<typeof chooser>,
+): void {
   for (let guard = 0; guard < 10_000; guard++) {
     const events: Event[] = [];
     if (pending.length > 0) {
@@ -271,45 +285,52 @@ function runToQuiescence(ring: SimRing, pending: Array<{ s: number; id: number }
 }
 
 describe("plan: 0.3 bypass and dedup over a simulated ring", () => {
-  test("for any entries, down set D without them, and order of link-downs and resends, live nodes log each message once, and all nodes do after D recovers", () => {
-    const scenario = fc
-      .record({
-        down: fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { maxLength: 4 }),
-        entries: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }),
-        outage: fc.array(fc.nat(), { maxLength: 80 }),
-        recovery: fc.array(fc.nat(), { maxLength: 80 }),
-        // Whether each entry's links to D are already known down when the first message enters.
-        detectedEarly: fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }),
-      })
-      .map((sc) => ({ ...sc, entries: sc.entries.filter((s) => !sc.down.includes(s)) }))
-      .filter((sc) => sc.entries.length > 0);
+  test(
+    "for any entries, down set D without them, and order of link-downs and resends, " +
+      "live nodes log each message once, and all nodes do after D recovers",
+    () => {
+      const scenario = fc
+        .record({
+          down: fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { maxLength: 4 }),
+          entries: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }),
+          outage: fc.array(fc.nat(), { maxLength: 80 }),
+          recovery: fc.array(fc.nat(), { maxLength: 80 }),
+          // Whether each entry's links to D are already known down when the first message enters.
+          detectedEarly: fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }),
+        })
+        .map((sc) => ({ ...sc, entries: sc.entries.filter((s) => !sc.down.includes(s)) }))
+        .filter((sc) => sc.entries.length > 0);
 
-    fc.assert(
-      fc.property(scenario, (sc) => {
-        const ring = new SimRing();
-        for (const d of sc.down) ring.up[d] = false;
-        for (let x = 0; x < N; x++) {
-          for (const d of sc.down) if (sc.detectedEarly[x * N + d]) ring.linkDown(x, d);
-        }
-        const messages = sc.entries.map((s, id) => ({ s, id }));
-        const ids = messages.map((m) => m.id);
+      fc.assert(
+        fc.property(scenario, (sc) => {
+          const ring = new SimRing();
+          for (const d of sc.down) ring.up[d] = false;
+          for (let x = 0; x < N; x++) {
+            for (const d of sc.down) if (sc.detectedEarly[x * N + d]) ring.linkDown(x, d);
+          }
+          const messages = sc.entries.map((s, id) => ({ s, id }));
+          const ids = messages.map((m) => m.id);
 
-        runToQuiescence(ring, [...messages], chooser(sc.outage));
-        for (let node = 0; node < N; node++) {
-          const expected = sc.down.includes(node) ? [] : ids.map((id) => [id, 1]);
-          expect([node, [...ring.logged[node]!].sort((a, b) => a[0]! - b[0]!)]).toEqual([node, expected]);
-        }
+          runToQuiescence(ring, [...messages], chooser(sc.outage));
+          for (let node = 0; node < N; node++) {
+            const expected: Array<[number, number]> = sc.down.includes(node) ? [] : ids.map((id) => [id, 1]);
+            expect([node, [...ring.logged[node]!].sort((a, b) => a[0]! - b[0]!)]).toEqual([node, expected]);
+          }
 
-        for (const d of sc.down) ring.up[d] = true;
-        runToQuiescence(ring, [], chooser(sc.recovery));
-        for (let node = 0; node < N; node++) {
-          expect([node, [...ring.logged[node]!].sort((a, b) => a[0]! - b[0]!)]).toEqual([node, ids.map((id) => [id, 1])]);
-        }
-        expect(ring.queues.flat().every((q) => q.length === 0)).toBe(true);
-      }),
-      { numRuns: 1000 },
-    );
-  });
+          for (const d of sc.down) ring.up[d] = true;
+          runToQuiescence(ring, [], chooser(sc.recovery));
+          for (let node = 0; node < N; node++) {
+            expect([node, [...ring.logged[node]!].sort((a, b) => a[0]! - b[0]!)]).toEqual([
+              node,
+              ids.map((id) => [id, 1]),
+            ]);
+          }
+          expect(ring.queues.flat().every((q) => q.length === 0)).toBe(true);
+        }),
+        { numRuns: 1000 },
+      );
+    },
+  );
 
   test("§5.6 example: entry lg with sm down; la, test, lg and g log now, sm on return", () => {
     const ring = new SimRing();

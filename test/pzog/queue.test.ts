@@ -3,13 +3,65 @@ import fc from "fast-check";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodePeerData, type Wrap } from "../../lib/pzog/codec.ts";
-import { PeerQueue } from "../../lib/pzog/io/queue.ts";
+import { openPeerQueue, type SpoolFile } from "../../lib/pzog/io/spool-file.ts";
+import { PeerQueue, RESTART_AT, type SpoolStore } from "../../lib/pzog/queue.ts";
 import { tempDir } from "../helpers/fs.ts";
+
+/** A queue on its spool files, as the daemon pairs them: the queue's logic, the file's flush and sync; closing stores the cursor, as the daemon does at stop. */
+class FileQueue {
+  constructor(readonly queue: PeerQueue, readonly file: SpoolFile) {}
+  static open(dir: string, name: string): FileQueue {
+    const { queue, file } = openPeerQueue(dir, name);
+    return new FileQueue(queue, file);
+  }
+  get name(): string {
+    return this.queue.name;
+  }
+  get depth(): number {
+    return this.queue.depth;
+  }
+  get depthBytes(): number {
+    return this.queue.depthBytes;
+  }
+  append(line: Uint8Array): void {
+    this.queue.append(line);
+  }
+  next(): Uint8Array | undefined {
+    return this.queue.next();
+  }
+  acked(): void {
+    this.queue.acked();
+  }
+  rewind(): void {
+    this.queue.rewind();
+  }
+  demote(): Generator<Uint8Array> {
+    return this.queue.demote();
+  }
+  dropOldest(maxBytes: number): ReturnType<PeerQueue["dropOldest"]> {
+    return this.queue.dropOldest(maxBytes);
+  }
+  persistAck(): void {
+    this.queue.persistCursor();
+  }
+  flush(): void {
+    this.file.flush();
+  }
+  sync(): void {
+    this.file.sync();
+    this.queue.persistCursor();
+  }
+  close(): void {
+    this.queue.persistCursor();
+    this.file.close();
+  }
+}
 
 const dec = new TextDecoder();
 const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : dec.decode(bytes));
 /** A 0.3 wire line for message `seq`. */
-const line = (seq: number, wrap: Wrap = 2, content = `message ${seq}`) => encodePeerData(wrap, { origin: 2, epoch: 1348578187, seq }, content);
+const line = (seq: number, wrap: Wrap = 2, content = `message ${seq}`) =>
+  encodePeerData(wrap, { origin: 2, epoch: 1348578187, seq }, content);
 const lineText = (seq: number, wrap: Wrap = 2, content?: string) => text(line(seq, wrap, content))!;
 
 const qPath = (dir: string, name = "sm") => join(dir, `${name}.q`);
@@ -17,7 +69,7 @@ const ackText = (dir: string, name = "sm") => readFileSync(join(dir, `${name}.ac
 const size = (path: string) => statSync(path).size;
 
 /** Everything `next()` yields until it runs dry (all left in flight). */
-function drain(q: PeerQueue): string[] {
+function drain(q: FileQueue): string[] {
   const out: string[] = [];
   for (let l = q.next(); l !== undefined; l = q.next()) out.push(text(l)!);
   return out;
@@ -25,14 +77,14 @@ function drain(q: PeerQueue): string[] {
 
 /** Open the queue again, drain it and close it. */
 function reopenDrain(dir: string, name = "sm"): string[] {
-  const q = PeerQueue.open(dir, name);
+  const q = FileQueue.open(dir, name);
   const out = drain(q);
   q.close();
   return out;
 }
 
 /** Take and acknowledge every queued line; returns them. */
-function drainAcked(q: PeerQueue): string[] {
+function drainAcked(q: FileQueue): string[] {
   const out: string[] = [];
   for (let l = q.next(); l !== undefined; l = q.next()) {
     out.push(text(l)!);
@@ -43,7 +95,7 @@ function drainAcked(q: PeerQueue): string[] {
 
 describe("PeerQueue order", () => {
   test("next hands out lines in append order; acked removes the oldest in flight; rewind gives them back", () => {
-    const q = PeerQueue.open(tempDir("q"), "sm");
+    const q = FileQueue.open(tempDir("q"), "sm");
     for (const s of [1, 2, 3]) q.append(line(s));
     expect(q.depth).toBe(3);
     expect(text(q.next())).toBe(lineText(1));
@@ -63,7 +115,7 @@ describe("PeerQueue order", () => {
   });
 
   test("depth and depthBytes count what is not yet acknowledged, in flight or not", () => {
-    const q = PeerQueue.open(tempDir("q"), "sm");
+    const q = FileQueue.open(tempDir("q"), "sm");
     expect([q.depth, q.depthBytes]).toEqual([0, 0]);
     q.append(line(1));
     q.append(line(2));
@@ -77,7 +129,7 @@ describe("PeerQueue order", () => {
   });
 
   test("acked with nothing in flight changes nothing", () => {
-    const q = PeerQueue.open(tempDir("q"), "sm");
+    const q = FileQueue.open(tempDir("q"), "sm");
     q.append(line(1));
     q.acked();
     expect(q.depth).toBe(1);
@@ -86,7 +138,7 @@ describe("PeerQueue order", () => {
   });
 
   test("lines appended while others are in flight queue behind them", () => {
-    const q = PeerQueue.open(tempDir("q"), "sm");
+    const q = FileQueue.open(tempDir("q"), "sm");
     q.append(line(1));
     q.next();
     q.append(line(2));
@@ -98,7 +150,7 @@ describe("PeerQueue order", () => {
 
   test("the spool file holds the exact wire lines", () => {
     const dir = tempDir("q");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     q.append(line(1, 2, "hello ring"));
     q.append(line(2, 0, "é ✓"));
     q.sync();
@@ -110,7 +162,7 @@ describe("PeerQueue order", () => {
 describe("PeerQueue persistence (§5.5)", () => {
   test("unacknowledged lines come back in order after close and open; acknowledged ones do not", () => {
     const dir = tempDir("q");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= 5; s++) q.append(line(s));
     q.next();
     q.next();
@@ -119,7 +171,7 @@ describe("PeerQueue persistence (§5.5)", () => {
     q.acked();
     q.close();
     expect(ackText(dir).trim()).toBe(String(line(1).length + line(2).length));
-    const r = PeerQueue.open(dir, "sm");
+    const r = FileQueue.open(dir, "sm");
     expect(r.depth).toBe(3);
     expect(drain(r)).toEqual([lineText(3), lineText(4), lineText(5)]);
     r.close();
@@ -127,40 +179,40 @@ describe("PeerQueue persistence (§5.5)", () => {
 
   test("a queue never acknowledged comes back whole", () => {
     const dir = tempDir("q");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= 4; s++) q.append(line(s));
     drain(q);
     q.close();
-    const r = PeerQueue.open(dir, "sm");
+    const r = FileQueue.open(dir, "sm");
     expect(drain(r)).toEqual([1, 2, 3, 4].map((s) => lineText(s)));
     r.close();
   });
 
   test("queues of different peers are independent files", () => {
     const dir = tempDir("q");
-    const a = PeerQueue.open(dir, "sm");
-    const b = PeerQueue.open(dir, "g");
+    const a = FileQueue.open(dir, "sm");
+    const b = FileQueue.open(dir, "g");
     a.append(line(1));
     b.append(line(2));
     a.close();
     b.close();
     expect(reopenDrain(dir)).toEqual([lineText(1)]);
     expect(reopenDrain(dir, "g")).toEqual([lineText(2)]);
-    const again = PeerQueue.open(dir, "sm");
+    const again = FileQueue.open(dir, "sm");
     expect(again.name).toBe("sm");
     again.close();
   });
 
   test("opening creates the spool and cursor files", () => {
     const dir = tempDir("q");
-    PeerQueue.open(dir, "la").close();
+    FileQueue.open(dir, "la").close();
     expect(existsSync(join(dir, "la.q"))).toBe(true);
     expect(ackText(dir, "la").trim()).toBe("0");
   });
 
   test("an unreadable cursor counts as nothing acknowledged", () => {
     const dir = tempDir("q");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     q.append(line(1));
     q.append(line(2));
     q.close();
@@ -168,14 +220,14 @@ describe("PeerQueue persistence (§5.5)", () => {
     expect(reopenDrain(dir)).toEqual([lineText(1), lineText(2)]);
   });
 
-  // A spool that grew past 64 KiB starts again from zero once every line is acknowledged.
+  // A spool that grew past RESTART_AT (1 MiB) starts again from zero once every line is acknowledged.
   const big = (seq: number) => line(seq, 2, `message ${seq} ${"x".repeat(400)}`);
   const bigText = (seq: number) => text(big(seq))!;
-  const BIG = 200; // 200 lines of ~440 octets: over 64 KiB
+  const BIG = Math.ceil(RESTART_AT / 400); // lines of ~440 octets: over RESTART_AT
 
-  test("a spool over 64 KiB is truncated to 0 when everything is acknowledged", () => {
+  test("a spool over RESTART_AT is truncated to 0 when everything is acknowledged", () => {
     const dir = tempDir("q");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= BIG; s++) q.append(big(s));
     q.flush();
     drainAcked(q);
@@ -191,7 +243,7 @@ describe("PeerQueue persistence (§5.5)", () => {
 
   test("a small spool is not rewritten on every drain", () => {
     const dir = tempDir("q");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= 3; s++) q.append(line(s));
     drainAcked(q);
     expect([q.depth, q.depthBytes]).toEqual([0, 0]);
@@ -208,7 +260,7 @@ describe("PeerQueue persistence (§5.5)", () => {
     for (const grown of [false, true]) {
       for (const refill of [1, 2, 3]) {
         const dir = tempDir("q");
-        const q = PeerQueue.open(dir, "sm");
+        const q = FileQueue.open(dir, "sm");
         const count = grown ? BIG : 2;
         const earlier = Array.from({ length: count }, (_, i) => (grown ? bigText(i + 1) : lineText(i + 1)));
         for (let s = 1; s <= count; s++) q.append(grown ? big(s) : line(s));
@@ -220,7 +272,7 @@ describe("PeerQueue persistence (§5.5)", () => {
         for (const s of fresh) q.append(line(s));
         q.flush(); // the daemon writes a turn's lines before its oks
         // kill -9 now: no close, no further persistAck. A restart opens the files.
-        const got = drain(PeerQueue.open(dir, "sm"));
+        const got = drain(FileQueue.open(dir, "sm"));
         expect({ grown, refill, tail: got.slice(got.length - refill) }).toEqual({
           grown,
           refill,
@@ -239,7 +291,7 @@ describe("PeerQueue recovery after truncation (§5.5, §9)", () => {
   const ends: number[] = [];
   {
     let at = 0;
-    for (const r of records) ends.push((at += Buffer.byteLength(r)));
+    for (const r of records) ends.push(at += Buffer.byteLength(r));
   }
 
   test("at every offset, the reopened queue yields exactly the whole records before the cut", () => {
@@ -247,7 +299,7 @@ describe("PeerQueue recovery after truncation (§5.5, §9)", () => {
     for (let cut = 0; cut <= whole.length; cut++) {
       writeFileSync(qPath(dir), whole.subarray(0, cut));
       writeFileSync(join(dir, "sm.ack"), "0\n");
-      const q = PeerQueue.open(dir, "sm");
+      const q = FileQueue.open(dir, "sm");
       const expected = records.filter((_, i) => ends[i]! <= cut);
       const kept = expected.reduce((n, r) => n + Buffer.byteLength(r), 0);
       expect({ cut, got: drain(q) }).toEqual({ cut, got: expected });
@@ -267,7 +319,7 @@ describe("PeerQueue recovery after truncation (§5.5, §9)", () => {
     for (let cut = 0; cut <= whole.length; cut++) {
       writeFileSync(qPath(dir), whole.subarray(0, cut));
       writeFileSync(join(dir, "sm.ack"), `${ack}\n`);
-      const q = PeerQueue.open(dir, "sm");
+      const q = FileQueue.open(dir, "sm");
       const expected = records.filter((_, i) => i >= 2 && ends[i]! <= cut);
       expect({ cut, got: drain(q) }).toEqual({ cut, got: expected });
       q.close();
@@ -288,7 +340,7 @@ describe("PeerQueue compaction (§5.5)", () => {
 
   test("a spool with over 1 MiB acknowledged is compacted at open", () => {
     const dir = tempDir("compact");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     const n = 2300; // ~1.1 MiB
     for (let s = 1; s <= n; s++) q.append(big(s));
     for (let s = 1; s <= n - 3; s++) {
@@ -297,7 +349,7 @@ describe("PeerQueue compaction (§5.5)", () => {
     }
     q.close();
     expect(Number(ackText(dir).trim())).toBeGreaterThan(1 << 20);
-    const r = PeerQueue.open(dir, "sm");
+    const r = FileQueue.open(dir, "sm");
     const rest = [n - 2, n - 1, n].map((s) => text(big(s))!);
     expect(size(qPath(dir))).toBe(rest.reduce((k, l) => k + Buffer.byteLength(l), 0));
     expect(ackText(dir).trim()).toBe("0");
@@ -309,7 +361,7 @@ describe("PeerQueue compaction (§5.5)", () => {
 
   test("a spool with 1 MiB or less acknowledged is left as it is", () => {
     const dir = tempDir("compact");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= 200; s++) q.append(big(s));
     for (let s = 1; s <= 100; s++) {
       q.next();
@@ -318,7 +370,7 @@ describe("PeerQueue compaction (§5.5)", () => {
     q.close();
     const before = size(qPath(dir));
     const ack = ackText(dir);
-    const r = PeerQueue.open(dir, "sm");
+    const r = FileQueue.open(dir, "sm");
     expect(size(qPath(dir))).toBe(before);
     expect(ackText(dir)).toBe(ack);
     expect(drain(r)[0]).toBe(text(big(101)));
@@ -328,7 +380,7 @@ describe("PeerQueue compaction (§5.5)", () => {
 describe("PeerQueue demote (§5.6)", () => {
   test("rewrites only wrap-2 lines to wrap 0, in memory and on disk, yielding each", () => {
     const dir = tempDir("demote");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     q.append(line(1, 2));
     q.append(line(2, 0));
     q.append(line(3, 2));
@@ -346,7 +398,7 @@ describe("PeerQueue demote (§5.6)", () => {
   });
 
   test("a second demote finds nothing to rewrite", () => {
-    const q = PeerQueue.open(tempDir("demote"), "sm");
+    const q = FileQueue.open(tempDir("demote"), "sm");
     q.append(line(1, 2));
     expect([...q.demote()].length).toBe(1);
     expect([...q.demote()].length).toBe(0);
@@ -355,7 +407,7 @@ describe("PeerQueue demote (§5.6)", () => {
 
   test("acknowledged lines are not rewritten", () => {
     const dir = tempDir("demote");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     q.append(line(1, 2));
     q.append(line(2, 2));
     q.next();
@@ -368,11 +420,13 @@ describe("PeerQueue demote (§5.6)", () => {
 
   test("lines beyond the in-memory read-ahead are rewritten on disk too", () => {
     const dir = tempDir("demote");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     const n = 2500;
     for (let s = 1; s <= n; s++) q.append(line(s, (s % 3 === 0 ? 0 : 2) as Wrap));
     const demoted = [...q.demote()].map(text);
-    const expectedDemoted = Array.from({ length: n }, (_, i) => i + 1).filter((s) => s % 3 !== 0).map((s) => lineText(s, 0));
+    const expectedDemoted = Array.from({ length: n }, (_, i) => i + 1).filter((s) => s % 3 !== 0).map((s) =>
+      lineText(s, 0)
+    );
     expect(demoted).toEqual(expectedDemoted);
     const all = Array.from({ length: n }, (_, i) => lineText(i + 1, 0));
     expect(drain(q)).toEqual(all);
@@ -384,7 +438,7 @@ describe("PeerQueue demote (§5.6)", () => {
 describe("PeerQueue dropOldest (§5.5)", () => {
   test("drops from the head until at most maxBytes are queued, reporting count, first and last", () => {
     const dir = tempDir("drop");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= 5; s++) q.append(line(s));
     const each = line(1).length;
     q.next(); // in flight lines are dropped too (the peer is down)
@@ -399,7 +453,7 @@ describe("PeerQueue dropOldest (§5.5)", () => {
   });
 
   test("nothing is dropped under the cap", () => {
-    const q = PeerQueue.open(tempDir("drop"), "sm");
+    const q = FileQueue.open(tempDir("drop"), "sm");
     q.append(line(1));
     expect(q.dropOldest(1 << 20)).toEqual({ count: 0, first: undefined, last: undefined });
     expect(q.depth).toBe(1);
@@ -407,7 +461,7 @@ describe("PeerQueue dropOldest (§5.5)", () => {
 
   test("dropping everything leaves a working, empty queue", () => {
     const dir = tempDir("drop");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     for (let s = 1; s <= 3; s++) q.append(line(s));
     expect(q.dropOldest(0).count).toBe(3);
     expect([q.depth, q.depthBytes]).toEqual([0, 0]);
@@ -419,7 +473,7 @@ describe("PeerQueue dropOldest (§5.5)", () => {
   });
 
   test("drops reach past the in-memory read-ahead", () => {
-    const q = PeerQueue.open(tempDir("drop"), "sm");
+    const q = FileQueue.open(tempDir("drop"), "sm");
     const n = 3000;
     for (let s = 1; s <= n; s++) q.append(line(s));
     const keep = 10;
@@ -437,20 +491,20 @@ describe("PeerQueue read-back beyond the read-ahead", () => {
   const varied = (s: number) => line(s, 2, `${s} ${"v".repeat((s * 37) % 450)}`);
 
   test("more than 1024 lines appended while nothing is sent all drain in order", () => {
-    const q = PeerQueue.open(tempDir("ra"), "sm");
+    const q = FileQueue.open(tempDir("ra"), "sm");
     const n = 3000;
     for (let s = 1; s <= n; s++) q.append(varied(s));
     expect(q.depth).toBe(n);
     const got = drainAcked(q);
     expect(got.length).toBe(n);
-    expect(got).toEqual(Array.from({ length: n }, (_, i) => text(varied(i + 1))));
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => text(varied(i + 1))!));
     expect(q.depth).toBe(0);
     q.close();
   });
 
   test("windowed sending with rewinds and appends in between keeps the order", () => {
     const dir = tempDir("ra");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     let appended = 0;
     for (; appended < 1500; appended++) q.append(varied(appended + 1));
     const got: string[] = [];
@@ -470,15 +524,15 @@ describe("PeerQueue read-back beyond the read-ahead", () => {
           q.acked();
         }
       }
-      if (appended < 2500) for (let k = 0; k < 50; k++, appended++) q.append(varied(appended + 1));
+      if (appended < 2500) { for (let k = 0; k < 50; k++, appended++) q.append(varied(appended + 1)); }
     }
-    expect(got).toEqual(Array.from({ length: appended }, (_, i) => text(varied(i + 1))));
+    expect(got).toEqual(Array.from({ length: appended }, (_, i) => text(varied(i + 1))!));
     q.close();
   });
 
   test("a reopened queue reads a long backlog from the acknowledged offset", () => {
     const dir = tempDir("ra");
-    const q = PeerQueue.open(dir, "sm");
+    const q = FileQueue.open(dir, "sm");
     const n = 2000;
     for (let s = 1; s <= n; s++) q.append(varied(s));
     for (let s = 1; s <= 1200; s++) {
@@ -486,13 +540,16 @@ describe("PeerQueue read-back beyond the read-ahead", () => {
       q.acked();
     }
     q.close();
-    const r = PeerQueue.open(dir, "sm");
+    const r = FileQueue.open(dir, "sm");
     expect(r.depth).toBe(n - 1200);
-    expect(drain(r)).toEqual(Array.from({ length: n - 1200 }, (_, i) => text(varied(1201 + i))));
+    expect(drain(r)).toEqual(Array.from({ length: n - 1200 }, (_, i) => text(varied(1201 + i))!));
   });
 });
 
-type Op = { k: "append"; n: number } | { k: "next" } | { k: "acked" } | { k: "rewind" } | { k: "reopen" } | { k: "drop"; keep: number };
+type Op = { k: "append"; n: number } | { k: "next" } | { k: "acked" } | { k: "rewind" } | { k: "reopen" } | {
+  k: "drop";
+  keep: number;
+};
 
 describe("PeerQueue against a model", () => {
   test("any sequence of operations matches an in-memory queue, reopens included", () => {
@@ -507,7 +564,7 @@ describe("PeerQueue against a model", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         const dir = tempDir("model");
-        let q = PeerQueue.open(dir, "sm");
+        let q = FileQueue.open(dir, "sm");
         let seq = 0;
         let unacked: string[] = [];
         let inFlight = 0;
@@ -539,7 +596,7 @@ describe("PeerQueue against a model", () => {
               break;
             case "reopen":
               q.close();
-              q = PeerQueue.open(dir, "sm");
+              q = FileQueue.open(dir, "sm");
               inFlight = 0;
               break;
             case "drop": {
@@ -559,11 +616,74 @@ describe("PeerQueue against a model", () => {
           expect(q.depthBytes).toBe(unacked.length * len);
         }
         q.close();
-        const r = PeerQueue.open(dir, "sm");
+        const r = FileQueue.open(dir, "sm");
         expect(drain(r)).toEqual(unacked);
         r.close();
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+/** A spool in memory: what the pure queue needs of a store, and a log of what it asked. */
+class MemoryStore implements SpoolStore {
+  bytes: number[] = [];
+  cursor = 0;
+  calls: string[] = [];
+  append(line: Uint8Array): void {
+    this.bytes.push(...line);
+  }
+  read(offset: number, length: number): Uint8Array {
+    return Uint8Array.from(this.bytes.slice(offset, offset + length));
+  }
+  patch(offset: number, byte: number): void {
+    this.calls.push(`patch ${offset}`);
+    this.bytes[offset] = byte;
+  }
+  storeCursor(offset: number): void {
+    this.calls.push(`cursor ${offset}`);
+    this.cursor = offset;
+  }
+  restart(): void {
+    this.calls.push("restart");
+    this.cursor = 0;
+    this.bytes = [];
+  }
+}
+
+describe("PeerQueue on a memory store (no disk)", () => {
+  test("demote patches each queued wrap-2 record's first byte in the store and yields the rewritten lines", () => {
+    const store = new MemoryStore();
+    const q = new PeerQueue("sm", store, { size: 0, ack: 0, lines: 0 });
+    q.append(line(1, 2));
+    q.append(line(2, 0));
+    q.append(line(3, 2));
+    expect([...q.demote()].map((l) => text(l))).toEqual([lineText(1, 0), lineText(3, 0)]);
+    expect(store.calls).toEqual([`patch 0`, `patch ${line(1).length + line(2).length}`]);
+    expect(dec.decode(store.read(0, 1000))).toBe(lineText(1, 0) + lineText(2, 0) + lineText(3, 0));
+  });
+
+  test("the cursor is stored only when it moved, and a drained spool restarts once it is big", () => {
+    const store = new MemoryStore();
+    const q = new PeerQueue("sm", store, { size: 0, ack: 0, lines: 0 });
+    q.persistCursor();
+    q.append(line(1));
+    q.next();
+    q.acked();
+    q.persistCursor();
+    q.persistCursor();
+    expect(store.calls).toEqual([`cursor ${line(1).length}`]);
+    const big = line(2, 2, "y".repeat(400));
+    while (q.depthBytes < RESTART_AT) q.append(big);
+    while (q.next()) q.acked();
+    expect(store.calls.at(-1)).toBe("restart");
+    expect([q.depth, q.depthBytes]).toEqual([0, 0]);
+  });
+
+  test("a queue opened on a store with acknowledged bytes starts at the cursor", () => {
+    const store = new MemoryStore();
+    for (const s of [1, 2, 3]) store.append(line(s));
+    const q = new PeerQueue("sm", store, { size: store.bytes.length, ack: line(1).length, lines: 2 });
+    expect([text(q.next()), text(q.next()), q.next()]).toEqual([lineText(2), lineText(3), undefined]);
   });
 });

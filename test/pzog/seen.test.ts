@@ -21,7 +21,7 @@ const shuffledWithRepeats = idStream.chain((ids) =>
   fc
     .tuple(...ids.map(() => fc.integer({ min: 1, max: 3 })))
     .map((counts) => ids.flatMap((x, i) => Array<MessageId>(counts[i] ?? 1).fill(x)))
-    .chain((all) => fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length })),
+    .chain((all) => fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }))
 );
 
 const k = (x: MessageId) => `${x.origin}.${x.epoch}.${x.seq}`;
@@ -161,7 +161,17 @@ describe("SeenSet", () => {
   });
 
   test("restore rejects text that is not a snapshot", () => {
-    for (const bad of ["", "junk", "pzog-seen 1\n0.1 x 0", "pzog-seen 1\n0.1 1", "pzog-seen 1\n0.1.2 0 0", "pzog-seen 1\n0.1 0 0 1,x", "pzog-seen 1\n0.1 0 0\n0.1 0 0"]) {
+    for (
+      const bad of [
+        "",
+        "junk",
+        "pzog-seen 1\n0.1 x 0",
+        "pzog-seen 1\n0.1 1",
+        "pzog-seen 1\n0.1.2 0 0",
+        "pzog-seen 1\n0.1 0 0 1,x",
+        "pzog-seen 1\n0.1 0 0\n0.1 0 0",
+      ]
+    ) {
       expect(() => SeenSet.restore(bad, { maxSparse: 10 })).toThrow();
     }
     expect(SeenSet.restore("pzog-seen 1\n", { maxSparse: 10 }).sparseCount).toBe(0);

@@ -45,10 +45,13 @@ describe("TargetPicker", () => {
 
   test("random candidates are always a permutation of all members", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 20 }), (values) => {
-        const t = new TargetPicker("random", 5, replay(values));
-        for (let i = 0; i < 3; i++) expect(sorted(t.next())).toEqual([0, 1, 2, 3, 4]);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        (values) => {
+          const t = new TargetPicker("random", 5, replay(values));
+          for (let i = 0; i < 3; i++) expect(sorted(t.next())).toEqual([0, 1, 2, 3, 4]);
+        },
+      ),
     );
   });
 

@@ -58,8 +58,19 @@ export class Node {
     this.starts++;
     this.proc = background(
       [
-        binary("pzog"), "--name", this.name, "--ring-file", this.ring.ringFile, "-p", String(this.ring.clientPort),
-        "--log-dir", "logs", "--spool-dir", "spool", ...this.ring.args, ...extra,
+        binary("pzog"),
+        "--name",
+        this.name,
+        "--ring-file",
+        this.ring.ringFile,
+        "-p",
+        String(this.ring.clientPort),
+        "--log-dir",
+        "logs",
+        "--spool-dir",
+        "spool",
+        ...this.ring.args,
+        ...extra,
       ],
       { cwd: this.dir },
     );
@@ -68,7 +79,11 @@ export class Node {
 
   /** Wait until this node's four outbound links are up. */
   async up(count = 4): Promise<void> {
-    await waitFor(`${this.name}'s peer links`, () => this.errorsSinceStart().filter((l) => / peer-up /.test(l)).length >= count, 20_000);
+    await waitFor(
+      `${this.name}'s peer links`,
+      () => this.errorsSinceStart().filter((l) => / peer-up /.test(l)).length >= count,
+      20_000,
+    );
   }
 
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<Finished> {
@@ -111,7 +126,16 @@ export class TestRing {
 
   /** Run psprog against the ring (its own log directory). */
   psprog(args: string[], timeout = 60_000): Promise<Finished> {
-    return run([binary("psprog"), "--ring-file", this.ringFile, "-p", String(this.clientPort), "--log-dir", join(this.dir, "plog"), ...args], {
+    return run([
+      binary("psprog"),
+      "--ring-file",
+      this.ringFile,
+      "-p",
+      String(this.clientPort),
+      "--log-dir",
+      join(this.dir, "plog"),
+      ...args,
+    ], {
       cwd: this.dir,
       timeout,
     });
@@ -125,7 +149,14 @@ export class TestRing {
 
   /** Wait until every listed node's access.log holds `count` lines. */
   async converge(count: number, nodes = this.nodes, timeout = 30_000): Promise<void> {
-    await waitFor(`${count} lines on ${nodes.map((n) => n.name).join(",")}`, () => nodes.every((n) => n.access().length >= count), timeout);
+    await waitFor(
+      `${count} lines on ${nodes.map((n) => n.name).join(",")}`,
+      () => nodes.every((n) => n.access().length >= count),
+      {
+        timeout,
+        state: () => nodes.map((n) => `${n.name}=${n.access().length}`).join(" "),
+      },
+    );
   }
 
   async stopAll(): Promise<void> {

@@ -8,6 +8,7 @@
 import { describeError, strerror } from "../../errno.ts";
 import { EX, Fatal } from "../../exit.ts";
 import { startChild } from "../../runtime/process.ts";
+import { TIMED_OUT, withTimeout } from "../../runtime/time.ts";
 import type { Log } from "../../log.ts";
 import { printOut } from "../../runtime/stdio.ts";
 import { type Env, PREFIX, selectManager } from "../discovery.ts";
@@ -57,7 +58,9 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
   let tokens: string[] = [];
   if (want > 0) {
     try {
-      const names = limit === undefined ? await link.allocate(want) : await allocateBefore(link, want, deadline!, o.try);
+      const names = limit === undefined
+        ? await link.allocate(want)
+        : await allocateBefore(link, want, deadline!, o.try);
       tokens = names.map((n) => new TextDecoder().decode(n));
     } catch (err) {
       link.close();
@@ -88,7 +91,12 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
 }
 
 /** `--try` / `--timeout`: `Y` first; when busy, `G` until the deadline. */
-async function allocateBefore(link: ManagerLink, want: number, deadline: number, tryOnly: boolean): Promise<Uint8Array[]> {
+async function allocateBefore(
+  link: ManagerLink,
+  want: number,
+  deadline: number,
+  tryOnly: boolean,
+): Promise<Uint8Array[]> {
   const first = await link.tryAllocate(want);
   if ("granted" in first) return link.names(first.granted);
   if (first.refused === "too-many") throw new LinkError("ENETRESET");
@@ -96,19 +104,11 @@ async function allocateBefore(link: ManagerLink, want: number, deadline: number,
     throw new Fatal("manager does not support --try/--timeout", EX.UNAVAILABLE);
   }
   if (tryOnly) throw new Fatal(`-R ${want}: resources busy`, EX.TEMPFAIL);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Closing the connection makes the manager drop our queued request.
-      link.close();
-      reject(new TimedOut());
-    }, Math.max(0, deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([link.allocate(want), expiry]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const names = await withTimeout(link.allocate(want), Math.max(0, deadline - Date.now()));
+  if (names !== TIMED_OUT) return names;
+  // Closing the connection makes the manager drop our queued request.
+  link.close();
+  throw new TimedOut();
 }
 
 async function tableau(link: ManagerLink, o: PtbwOptions, socket: string, prog: string): Promise<number> {

@@ -9,15 +9,9 @@ import type { Socket } from "node:net";
 import { statSync } from "node:fs";
 import { errorCode } from "../../errno.ts";
 import { SocketReader } from "../../net/reader.ts";
-import { connectUnix } from "../../net/unix.ts";
-import {
-  command,
-  credentials,
-  parseGrant,
-  parseName,
-  parseNumber,
-  parseStatus,
-} from "../protocol.ts";
+import { connectStream } from "../../net/stream-sockets.ts";
+import { sleep } from "../../runtime/time.ts";
+import { command, credentials, parseGrant, parseName, parseNumber, parseStatus } from "../protocol.ts";
 import type { TableauData } from "../tableau.ts";
 
 /** Longest reply line we accept (names are bounded by the manager's J). */
@@ -40,7 +34,6 @@ export class TimedOut extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
 
@@ -86,7 +79,7 @@ export class ManagerLink {
     let socket: Socket | undefined;
     for (let attempt = 0; !socket; attempt++) {
       try {
-        socket = await connectUnix(path);
+        socket = await connectStream({ path });
       } catch (err) {
         const code = errorCode(err) ?? "EIO";
         if (code !== "ECONNREFUSED") throw new LinkError(code);

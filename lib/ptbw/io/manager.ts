@@ -6,19 +6,32 @@
  *
  * @module
  */
-import { closeSync, constants as fsConstants, lstatSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants as fsConstants,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmdirSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import type { Server } from "node:net";
 import { describeError, strerror } from "../../errno.ts";
 import { EX, Fatal } from "../../exit.ts";
-import { serveStreams } from "../../net/stream.ts";
-import { listenUnix } from "../../net/unix.ts";
+import { CoreRunner } from "../../net/runner.ts";
+import { StreamDriver } from "../../net/stream-driver.ts";
+import { listenStream } from "../../net/stream-sockets.ts";
 import { makeFifo } from "../../runtime/fifo.ts";
+import { closeQuietly, unlinkQuietly } from "../../runtime/files.ts";
 import { type Child, continueIfStopped, processAlive, startChild } from "../../runtime/process.ts";
 import { onlineCpus } from "../../runtime/runtime.ts";
 import { dieOf, onSignals } from "../../runtime/signals.ts";
 import { detachStdio } from "../../runtime/stdio.ts";
 import type { Log } from "../../log.ts";
-import { Broker, type JobserverPort } from "../broker.ts";
+import { Broker, type Jobserver } from "../broker.ts";
 import { type Env, managerLevel, publish, selectManager } from "../discovery.ts";
 import type { PtbwOptions } from "../options.ts";
 import { iota, parseTags } from "../tags.ts";
@@ -67,22 +80,6 @@ class Leftovers {
   }
 }
 
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed.
-  }
-}
-
 /** What a manager has set up before it serves. */
 interface Setup {
   /** The directory holding the socket (and the jobserver fifo). */
@@ -91,45 +88,52 @@ interface Setup {
   server: Server;
   /** The utility's environment: the socket published, PTBW adjusted. */
   childEnv: Env;
-  jobserver: Jobserver | undefined;
+  jobserver: JobserverFifo | undefined;
 }
 
 /**
- * Run ptbw as a manager. Never resolves: the process exits when done.
+ * Run ptbw as a manager; resolves to the exit status (the utility's) once
+ * the utility is gone and the last client has closed, or to 0 on SIGTERM.
  *
  * @example
  * ```ts
- * await runManager(options, { prog: "ptbw", env: process.env, log: createLog("ptbw") });
+ * const status = await runManager(options, { prog: "ptbw", env: process.env, log: createLog("ptbw") });
  * ```
  */
-export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<never> {
+export async function runManager(o: PtbwOptions, ctx: ProgramContext): Promise<number> {
   const left = new Leftovers();
-  const exit = (status: number): never => {
-    left.cleanUp();
-    process.exit(status);
-  };
   // From the first moment: a manager blocked while borrowing still cleans up.
-  onSignals({
-    shutdown: () => exit(EX.OK),
-    hangup: () => {
-      left.cleanUp();
-      dieOf("SIGHUP");
-    },
+  let off = () => {};
+  const stopped = new Promise<number>((resolve) => {
+    off = onSignals({
+      shutdown: () => resolve(EX.OK),
+      hangup: () => {
+        left.cleanUp();
+        dieOf("SIGHUP");
+      },
+    });
   });
   const persistent = o.operands.length === 1 && o.operands[0] === ":";
   if (persistent && o.jobserver === "pipe") {
-    throw new Fatal("--jobserver: a persistent instance (:) has no utility to hand descriptors to, use --jobserver=fifo", 1);
+    throw new Fatal(
+      "--jobserver: a persistent instance (:) has no utility to hand descriptors to, use --jobserver=fifo",
+      1,
+    );
   }
-  try {
+  const manage = async (): Promise<number> => {
     const setup = await prepare(o, ctx, left);
-    const child = persistent ? undefined : await startUtility(o, ctx, setup, exit);
-    serve(o, setup, child, left, exit);
+    const child = persistent ? undefined : await startUtility(o, ctx, setup);
+    if (child === "failed") return EX.OSERR;
+    const served = serve(o, setup, child, left, ctx.log);
     detachStdio();
     process.chdir(setup.space);
-    return await new Promise<never>(() => {});
-  } catch (err) {
+    return await served;
+  };
+  try {
+    return await Promise.race([manage(), stopped]);
+  } finally {
+    off();
     left.cleanUp();
-    throw err;
   }
 }
 
@@ -146,8 +150,8 @@ async function prepare(o: PtbwOptions, ctx: ProgramContext, left: Leftovers): Pr
   return { space: bound.space, source, server: bound.server, childEnv, jobserver };
 }
 
-/** Start the utility with the original stdin/stdout; exits 71 if it cannot run. */
-async function startUtility(o: PtbwOptions, ctx: ProgramContext, setup: Setup, exit: (status: number) => never): Promise<Child> {
+/** Start the utility with the original stdin/stdout; "failed" (exit 71) if it cannot run. */
+async function startUtility(o: PtbwOptions, ctx: ProgramContext, setup: Setup): Promise<Child | "failed"> {
   const [word, ...args] = o.operands.length > 0 ? o.operands : [ctx.env.SHELL || "sh"];
   const js = setup.jobserver;
   const child = startChild(word!, args, {
@@ -164,7 +168,7 @@ async function startUtility(o: PtbwOptions, ctx: ProgramContext, setup: Setup, e
   });
   if (child.pid === undefined) {
     await child.ended;
-    exit(EX.OSERR);
+    return "failed";
   }
   return child;
 }
@@ -172,69 +176,49 @@ async function startUtility(o: PtbwOptions, ctx: ProgramContext, setup: Setup, e
 /**
  * Serve clients through the Broker until it is finished: the leader (the
  * utility, a `-p` process, or the instance itself until `Q`) is gone and no
- * connection is open. Exits with the utility's status.
+ * connection is open. Resolves to the utility's status.
  */
-function serve(o: PtbwOptions, setup: Setup, child: Child | undefined, left: Leftovers, exit: (status: number) => never): void {
+async function serve(
+  o: PtbwOptions,
+  setup: Setup,
+  child: Child | undefined,
+  left: Leftovers,
+  log: Log,
+): Promise<number> {
   const { source, jobserver } = setup;
+  const runner = new CoreRunner<Broker>(log);
+  const streams = new StreamDriver(runner);
+  const leader = child?.pid !== undefined
+    ? { child: child.pid }
+    : o.electedPid !== undefined
+    ? { elected: o.electedPid }
+    : "self";
+  const broker = new Broker(
+    {
+      tokens: source.tokens,
+      request: o.request ?? 1,
+      sourceType: source.sourceType,
+      sourceName: source.sourceName,
+      comments: source.comments,
+      policy: o.fifo ? "fifo" : "credit",
+      selfPid: process.pid,
+      leader,
+    },
+    { ...streams.effects, continueIfStopped: (pid) => void continueIfStopped(pid) },
+    { isAlive: processAlive },
+  );
+  runner.start(broker);
+  streams.serve("ptbw", setup.server);
+  if (jobserver) broker.attachJobserver(jobserver.tokens, child?.pid);
   let status: number = EX.OK;
-  const broker = new Broker({
-    tokens: source.tokens,
-    request: o.request ?? 1,
-    sourceType: source.sourceType,
-    sourceName: source.sourceName,
-    comments: source.comments,
-    policy: o.fifo ? "fifo" : "credit",
-    selfPid: process.pid,
-    leader: child?.pid ?? o.electedPid ?? "self",
-  }, {
-    send: (id, bytes) => live.get(id)?.write(bytes) ?? true,
-    close: (id) => live.get(id)?.close(),
-    reading: (id, on) => live.get(id)?.setReading(on),
+  void child?.ended.then((end) => {
+    status = "execError" in end ? EX.OSERR : end.status;
+    broker.leaderGone();
+    closeJobserver(left);
+    runner.touch();
   });
-  const settle = () => {
-    if (broker.finished) exit(status);
-  };
-  const live = serveStreams(setup.server, {
-    open: (conn) => broker.open(conn.id),
-    data: (conn, bytes) => {
-      broker.receive(conn.id, bytes);
-      settle();
-    },
-    writable: (conn) => broker.writable(conn.id),
-    closed: (conn) => {
-      broker.hangup(conn.id);
-      settle();
-    },
-  });
-  if (jobserver) {
-    broker.attachJobserver(jobserver.port, child?.pid);
-    setInterval(() => {
-      if (!broker.wantsJobserverPoll) return;
-      broker.pollJobserver();
-      settle();
-    }, 50).unref();
-  }
-  if (child?.pid !== undefined) {
-    const pid = child.pid;
-    const watch = setInterval(() => continueIfStopped(pid), 1000);
-    watch.unref();
-    void child.ended.then((end) => {
-      clearInterval(watch);
-      status = "execError" in end ? EX.OSERR : end.status;
-      broker.leaderGone();
-      closeJobserver(left);
-      settle();
-    });
-  } else if (o.electedPid !== undefined) {
-    const elected = o.electedPid;
-    const poll = setInterval(() => {
-      if (elected > 0 && processAlive(elected)) return;
-      clearInterval(poll);
-      broker.leaderGone();
-      settle();
-    }, 250);
-  }
-  settle();
+  await runner.finished;
+  return status;
 }
 
 /**
@@ -265,12 +249,16 @@ function makePrivateDir(env: Env, left: Leftovers): string {
 }
 
 /** Bind the service socket: `-N`, or the first free `staN` in our space. */
-async function bindSocket(o: PtbwOptions, space: string, left: Leftovers): Promise<{ server: Server; path: string; space: string }> {
+async function bindSocket(
+  o: PtbwOptions,
+  space: string,
+  left: Leftovers,
+): Promise<{ server: Server; path: string; space: string }> {
   const fail = (path: string, err: unknown) => new Fatal(`bind: ${path}: ${describeError(err)}`, EX.OSERR);
   if (o.bindPath !== undefined) {
     const path = o.bindPath.startsWith("/") ? o.bindPath : `${space}/${o.bindPath}`;
     try {
-      const server = await listenUnix(path, { reclaimStale: true });
+      const server = await listenStream({ path }, { reclaimStale: true });
       left.socket = path;
       return { server, path, space };
     } catch (err) {
@@ -281,7 +269,7 @@ async function bindSocket(o: PtbwOptions, space: string, left: Leftovers): Promi
     const path = `${space.replace(/\/$/, "")}/sta${i}`;
     if (exists(path)) continue;
     try {
-      const server = await listenUnix(path, { reclaimStale: false });
+      const server = await listenStream({ path });
       left.socket = path;
       return { server, path, space };
     } catch (err) {
@@ -349,7 +337,9 @@ async function loadTokens(o: PtbwOptions, env: Env, log: Log): Promise<TokenSour
     log.warn(`token count ${lines} less than suggested (${goal})`);
   }
   if (source.sourceType === 0x3d) {
-    if (lines > TOKENS_MAX) throw new Fatal(`token count ${lines} is more than a manager serves (${TOKENS_MAX})`, EX.DATAERR);
+    if (lines > TOKENS_MAX) {
+      throw new Fatal(`token count ${lines} is more than a manager serves (${TOKENS_MAX})`, EX.DATAERR);
+    }
     source.tokens = iota(lines);
   }
   if (lines === 0) throw new Fatal("no tokens generated", EX.DATAERR);
@@ -378,7 +368,10 @@ async function borrow(socket: string, request: number, goal: number, quit: boole
   await link.comments();
   if (!upstream) throw new Fatal(`${socket}: ${strerror("EPROTO")}`, EX.DATAERR);
   if (link.count < request) {
-    throw new Fatal(`not enough tokens from our master to make even a single ${request} group (only ${link.count})`, EX.DATAERR);
+    throw new Fatal(
+      `not enough tokens from our master to make even a single ${request} group (only ${link.count})`,
+      EX.DATAERR,
+    );
   }
   let tokens: Uint8Array[] = [];
   for (let ask = firstFit(goal, request, link.count); ask >= request; ask -= request) {
@@ -405,16 +398,16 @@ function firstFit(goal: number, request: number, count: number): number {
 }
 
 /** A jobserver fifo and the descriptors around it. */
-interface Jobserver {
+interface JobserverFifo {
   style: "pipe" | "fifo";
   path: string;
-  port: JobserverPort;
+  tokens: Jobserver;
   /** Pipe style: the descriptors the utility gets as fds 3 and 4. */
   childRead?: number;
   childWrite?: number;
 }
 
-function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): Jobserver {
+function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): JobserverFifo {
   try {
     makeFifo(path, 0o600);
   } catch (err) {
@@ -426,7 +419,7 @@ function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): J
   const own = openSync(path, fsConstants.O_RDWR | fsConstants.O_NONBLOCK);
   left.fifoFd = own;
   const scratch = new Uint8Array(4096);
-  const port: JobserverPort = {
+  const tokens: Jobserver = {
     take() {
       let total = 0;
       for (;;) {
@@ -448,8 +441,8 @@ function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): J
       }
     },
   };
-  if (style === "fifo") return { style, path, port };
-  return { style, path, port, childRead: openSync(path, "r"), childWrite: openSync(path, "w") };
+  if (style === "fifo") return { style, path, tokens };
+  return { style, path, tokens, childRead: openSync(path, "r"), childWrite: openSync(path, "w") };
 }
 
 function closeJobserver(left: Leftovers): void {
@@ -460,7 +453,7 @@ function closeJobserver(left: Leftovers): void {
 }
 
 /** MAKEFLAGS for the utility: the old value plus our jobserver. */
-function makeflags(old: string | undefined, count: number, js: Jobserver): string {
+function makeflags(old: string | undefined, count: number, js: JobserverFifo): string {
   const auth = js.style === "pipe" ? "3,4" : `fifo:${js.path}`;
   return `${old ? `${old} ` : ""}-j${count} --jobserver-auth=${auth}`;
 }

@@ -10,38 +10,15 @@ import { join } from "node:path";
 import { describeError } from "../../errno.ts";
 import { EX, Fatal } from "../../exit.ts";
 import { SocketReader } from "../../net/reader.ts";
-import { dialTcp } from "../../net/tcp.ts";
+import { connectStream } from "../../net/stream-sockets.ts";
 import { AppendFile } from "../../runtime/append-file.ts";
 import { onSignals } from "../../runtime/signals.ts";
 import { printOut } from "../../runtime/stdio.ts";
+import { sleep, TIMED_OUT, withTimeout } from "../../runtime/time.ts";
 import { encodeClientLine, KEEPALIVE, QUIT } from "../codec.ts";
 import { logTimestamp } from "../escape.ts";
-import { type Strategy, TargetPicker } from "../targets.ts";
-
-/** One place psprog can send to. */
-export interface Target {
-  /** Member name (or the host, for a host outside the ring). */
-  label: string;
-  host: string;
-  port: number;
-}
-
-/** psprog's resolved options. */
-export interface PsprogConfig {
-  targets: Target[];
-  strategy: Strategy;
-  intervalMs: number;
-  /** Messages to send; -1 for ever. */
-  count: number;
-  /** Fixed content, or a generator of random content. */
-  content: () => string;
-  timeoutMs: number;
-  logDir: string;
-  utc: boolean;
-  /** Echo log lines on stdout. */
-  verbose: boolean;
-  random: () => number;
-}
+import type { PsprogConfig, Target } from "../psprog-options.ts";
+import { TargetPicker } from "../targets.ts";
 
 /** Outcome of one message. */
 export type Result = "ok" | "noack" | "down";
@@ -61,24 +38,8 @@ class MemberConnection {
     this.#reader = new SocketReader(socket);
   }
 
-  static open(target: Target, timeoutMs: number): Promise<MemberConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = dialTcp(target.host, target.port);
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error("connect timeout"));
-      }, timeoutMs);
-      socket.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      socket.once("connect", () => {
-        clearTimeout(timer);
-        socket.setNoDelay(true);
-        socket.on("error", () => {});
-        resolve(new MemberConnection(socket));
-      });
-    });
+  static async open(target: Target, timeoutMs: number): Promise<MemberConnection> {
+    return new MemberConnection(await connectStream({ host: target.host, port: target.port }, timeoutMs));
   }
 
   get alive(): boolean {
@@ -89,19 +50,14 @@ class MemberConnection {
   async request(bytes: Uint8Array, expect: "ok" | "ack", timeoutMs: number): Promise<boolean> {
     this.lastUsed = Date.now();
     this.#socket.write(bytes);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expiry = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
-    const line = await Promise.race([this.#reader.until(LF, 512), expiry]);
-    clearTimeout(timer);
-    return line !== null && new TextDecoder().decode(line) === `${expect}\r`;
+    const line = await withTimeout(this.#reader.until(LF, 512), timeoutMs);
+    return line !== TIMED_OUT && line !== null && new TextDecoder().decode(line) === `${expect}\r`;
   }
 
   close(): void {
     this.#socket.destroy();
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Run psprog; resolves to the exit status (0 if every message got `ok`, 75

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describeError } from "../../errno.ts";
-import { ConfigError } from "../config.ts";
+import { ConfigError, type RingChoice } from "../config.ts";
 
 /**
  * The ring file's text, or undefined when none is to be read. Throws
@@ -17,9 +17,9 @@ import { ConfigError } from "../config.ts";
  * const ringText = readRingFileOption({ "ring-file": "/etc/pzog/ring" });
  * ```
  */
-export function readRingFileOption(args: Readonly<Record<string, unknown>>): string | undefined {
+export function readRingFileOption(args: RingChoice & { "ring-file"?: string | undefined }): string | undefined {
   const path = args["ring-file"];
-  if (typeof path !== "string" || args.ring !== undefined) return undefined;
+  if (path === undefined || args.ring !== undefined) return undefined;
   try {
     return readFileSync(path, "utf8");
   } catch (err) {

@@ -1,0 +1,4 @@
+import { cases } from "./cases/atomic-file.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("atomic-file", cases);

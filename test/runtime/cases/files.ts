@@ -1,0 +1,161 @@
+/** lib/runtime/files.ts, and the stdio and append-file modules built on it. */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { closeSync, constants, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { errorCode } from "../../../lib/errno.ts";
+import { AppendFile } from "../../../lib/runtime/append-file.ts";
+import { makeFifo } from "../../../lib/runtime/fifo.ts";
+import { closeQuietly, unlinkQuietly, writeAll } from "../../../lib/runtime/files.ts";
+import { writeAll as writeStdio } from "../../../lib/runtime/stdio.ts";
+import { sleep } from "../../../lib/runtime/time.ts";
+import { type Case, withTempDir } from "./support.ts";
+
+/** `n` bytes of a pattern that shows misplaced or repeated pieces. */
+function pattern(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 7 + (i >> 10)) & 0xff;
+  return out;
+}
+
+/** Open `path` for writing, retrying while nobody reads the FIFO yet (ENXIO). */
+async function openFifoWriter(path: string): Promise<number> {
+  const until = Date.now() + 10000;
+  for (;;) {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      if (errorCode(err) !== "ENXIO" || Date.now() > until) throw err;
+      await sleep(10);
+    }
+  }
+}
+
+export const cases: Case[] = [
+  {
+    name: "writeAll puts every byte through a non-blocking pipe whose reader is slower, riding out EAGAIN",
+    run: () =>
+      withTempDir(async (dir) => {
+        const fifo = join(dir, "fifo");
+        const out = join(dir, "out");
+        makeFifo(fifo, 0o600);
+        const reader = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", fifo, out], { stdio: "ignore" });
+        const done = new Promise((resolve) => reader.once("exit", resolve));
+        const fd = await openFifoWriter(fifo);
+        // Four times a pipe's buffer: the writes must come back short or with EAGAIN.
+        const data = pattern(256 * 1024);
+        try {
+          writeAll(fd, data);
+        } finally {
+          closeSync(fd);
+        }
+        assert.equal(await done, 0);
+        const got = readFileSync(out);
+        assert.equal(got.length, data.length);
+        assert.ok(Buffer.from(data).equals(got), "the bytes that came out differ");
+      }),
+  },
+  {
+    name: "a positional writeAll writes at its offset and leaves the file offset alone",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "f");
+        const fd = openSync(path, "w+");
+        try {
+          writeAll(fd, "hello world");
+          writeAll(fd, "J", 6);
+          writeAll(fd, new TextEncoder().encode("!"));
+          writeAll(fd, "tail", 20);
+        } finally {
+          closeSync(fd);
+        }
+        assert.equal(readFileSync(path, "latin1"), "hello Jorld!\0\0\0\0\0\0\0\0tail");
+      }),
+  },
+  {
+    name: "writeAll writes a string as UTF-8",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "f");
+        const fd = openSync(path, "w");
+        try {
+          writeAll(fd, "Grüße, 世界\n");
+        } finally {
+          closeSync(fd);
+        }
+        assert.equal(readFileSync(path, "utf8"), "Grüße, 世界\n");
+      }),
+  },
+  {
+    name: "writeAll throws the OS error with its errno code",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "f");
+        writeFileSync(path, "x");
+        const ro = openSync(path, "r");
+        try {
+          assert.throws(() => writeAll(ro, "y"), (err) => errorCode(err) === "EBADF");
+        } finally {
+          closeSync(ro);
+        }
+        const full = openSync("/dev/full", "w");
+        try {
+          assert.throws(() => writeAll(full, "y"), (err) => errorCode(err) === "ENOSPC");
+        } finally {
+          closeSync(full);
+        }
+      }),
+  },
+  {
+    name: "unlinkQuietly removes a file and shrugs at one already gone",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "f");
+        writeFileSync(path, "x");
+        assert.equal(unlinkQuietly(path), true);
+        assert.equal(unlinkQuietly(path), false);
+        assert.equal(unlinkQuietly(join(dir, "no", "such")), false);
+      }),
+  },
+  {
+    name: "closeQuietly closes once and shrugs at a second close",
+    run: () =>
+      withTempDir((dir) => {
+        const fd = openSync(join(dir, "f"), "w");
+        assert.equal(closeQuietly(fd), true);
+        assert.equal(closeQuietly(fd), false);
+      }),
+  },
+  {
+    name: "stdio's writeAll writes everything and answers false for a descriptor that is gone",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "f");
+        const fd = openSync(path, "w");
+        assert.equal(writeStdio(fd, "one\n"), true);
+        closeSync(fd);
+        assert.equal(writeStdio(fd, "two\n"), false);
+        assert.equal(readFileSync(path, "utf8"), "one\n");
+      }),
+  },
+  {
+    name: "an AppendFile appends what it gathered on flush, and reopens a renamed file's path",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "log");
+        writeFileSync(path, "old\n");
+        const log = new AppendFile(path, 0o600);
+        log.append("a\n");
+        log.append(new TextEncoder().encode("b\n"));
+        assert.equal(log.pending, 4);
+        log.sync();
+        assert.equal(readFileSync(path, "utf8"), "old\na\nb\n");
+        unlinkQuietly(path);
+        log.append("c\n");
+        log.reopen();
+        log.append("d\n");
+        log.close();
+        assert.equal(readFileSync(path, "utf8"), "d\n");
+      }),
+  },
+];

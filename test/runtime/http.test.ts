@@ -1,0 +1,4 @@
+import { cases } from "./cases/http.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("http", cases);

@@ -1,0 +1,4 @@
+import { cases } from "./cases/pid-file.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("pid-file", cases);

@@ -1,0 +1,4 @@
+import { cases } from "./cases/process.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("process", cases);

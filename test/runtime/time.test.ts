@@ -1,0 +1,4 @@
+import { cases } from "./cases/time.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("time", cases);

@@ -1,0 +1,4 @@
+import { cases } from "./cases/window.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("window", cases);
