@@ -13,9 +13,9 @@ import { createLog } from "../lib/log.ts";
 import { runMain } from "../lib/main.ts";
 import { runClient } from "../lib/ptbw/io/client.ts";
 import { runManager } from "../lib/ptbw/io/manager.ts";
+import { showVersion } from "../lib/ptbw/io/version.ts";
 import { parsePtbwCommandLine } from "../lib/ptbw/options.ts";
 import { helpText } from "../lib/ptbw/usage.ts";
-import { showVersion } from "../lib/ptbw/io/version.ts";
 import { invokedName } from "../lib/runtime/runtime.ts";
 import { printOut } from "../lib/runtime/stdio.ts";
 

@@ -13,6 +13,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { formatComment, formatEvent, type SseEvent } from "../sse.ts";
+import { startListening } from "./stream-sockets.ts";
 
 /** What a handler learns about a request. */
 export interface HttpRequest {
@@ -274,7 +275,7 @@ function sendReply(req: IncomingMessage, res: ServerResponse, reply: HttpReply):
  * ]);
  * ```
  */
-export function listenHttp(
+export async function listenHttp(
   host: string,
   port: number,
   routes: readonly Route[],
@@ -291,7 +292,7 @@ export function listenHttp(
   const keepaliveMs = opts.keepaliveMs ?? 15000;
   const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
 
-  const openStream = (req: HttpRequest, res: ServerResponse, route: Extract<Route, { events: unknown }>) => {
+  const openEventStream = (req: HttpRequest, res: ServerResponse, route: Extract<Route, { events: unknown }>) => {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",
@@ -329,7 +330,7 @@ export function listenHttp(
       return sendReply(req, res, { status: 405, headers: { allow }, body: "method not allowed\n" });
     }
     if ("events" in route) {
-      if (method !== "HEAD") return openStream(request, res, route);
+      if (method !== "HEAD") return openEventStream(request, res, route);
       return sendReply(req, res, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
     }
     sendReply(req, res, await route.handler(request));
@@ -348,18 +349,9 @@ export function listenHttp(
     }
   };
 
-  return new Promise((resolve, reject) => {
-    const server = createServer((req, res) => void serve(req, res));
-    const fail = (err: Error) => {
-      server.close();
-      reject(err);
-    };
-    server.once("error", fail);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off("error", fail);
-      // Later server errors (EMFILE on accept…) must not go unheard, or they would throw.
-      server.on("error", (err) => opts.onError?.(err));
-      resolve(new HttpServer(server, streams));
-    });
-  });
+  const server = createServer((req, res) => void serve(req, res));
+  await startListening(server, { host, port, exclusive: true });
+  // Later server errors (EMFILE on accept…) must not go unheard, or they would throw.
+  server.on("error", (err) => opts.onError?.(err));
+  return new HttpServer(server, streams);
 }

@@ -6,7 +6,13 @@
  * @module
  */
 import { lstatSync, unlinkSync } from "node:fs";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
+import {
+  createConnection,
+  createServer,
+  type ListenOptions as NetListenOptions,
+  type Server,
+  type Socket,
+} from "node:net";
 import type { StreamAddress } from "../core.ts";
 import { errorCode } from "../errno.ts";
 
@@ -57,9 +63,23 @@ export async function listenStream(at: StreamAddress, opts: ListenOptions = {}):
   }
 }
 
-function bind(options: { host?: string; port?: number; path?: string; backlog: number; exclusive?: boolean }) {
-  return new Promise<Server>((resolve, reject) => {
-    const server = createServer({ allowHalfOpen: false });
+async function bind(options: NetListenOptions): Promise<Server> {
+  const server = createServer({ allowHalfOpen: false });
+  await startListening(server, options);
+  return server;
+}
+
+/**
+ * Start `server` (a node:net or node:http server) listening. Resolves once
+ * it is bound; rejects with the errno-coded error, the server closed.
+ *
+ * @example
+ * ```ts
+ * await startListening(createServer(handler), { host: "127.0.0.1", port: 1338, exclusive: true });
+ * ```
+ */
+export function startListening(server: Server, options: NetListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
     const fail = (err: Error) => {
       server.close();
       reject(err);
@@ -67,7 +87,7 @@ function bind(options: { host?: string; port?: number; path?: string; backlog: n
     server.once("error", fail);
     server.listen(options, () => {
       server.off("error", fail);
-      resolve(server);
+      resolve();
     });
   });
 }
