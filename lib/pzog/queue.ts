@@ -25,9 +25,9 @@ export interface SpoolStore {
   read(offset: number, length: number): Uint8Array;
   /** Overwrite the byte at `offset` (a record's wrap digit). */
   patch(offset: number, byte: number): void;
-  /** Store the cursor durably. */
+  /** Store the cursor, atomically (an older one found after a crash only resends lines). */
   storeCursor(offset: number): void;
-  /** Everything is acknowledged: store cursor 0 first, then empty the spool. */
+  /** Everything is acknowledged: store cursor 0 durably first, then empty the spool. */
   restart(): void;
 }
 

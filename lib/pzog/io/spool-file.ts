@@ -63,7 +63,7 @@ export class SpoolFile implements SpoolStore {
       // The cursor goes to 0 first: a crash in between resends acknowledged
       // lines (dropped again by id) but never skips unacknowledged ones.
       const rest = readFileSync(path).subarray(ack);
-      file.storeCursor(0);
+      file.#writeCursor(0, true);
       file.close();
       replaceFile(path, rest);
       ack = 0;
@@ -90,12 +90,14 @@ export class SpoolFile implements SpoolStore {
     writeAll(this.#fd, Uint8Array.of(byte), offset);
   }
 
+  /** Atomic, not durable: a cursor found older after a power loss only resends lines (0.3 drops them by id). */
   storeCursor(offset: number): void {
-    replaceFile(this.#ackPath, `${offset}\n`);
+    this.#writeCursor(offset, false);
   }
 
+  /** Cursor 0 must be on disk before the spool is emptied, or a power loss could leave it past new lines. */
   restart(): void {
-    this.storeCursor(0);
+    this.#writeCursor(0, true);
     this.flush();
     ftruncateSync(this.#fd, 0);
   }
@@ -115,6 +117,10 @@ export class SpoolFile implements SpoolStore {
     this.#appender.sync();
     this.#appender.close();
     closeSync(this.#fd);
+  }
+
+  #writeCursor(offset: number, durable: boolean): void {
+    replaceFile(this.#ackPath, `${offset}\n`, { durable });
   }
 
   /** Cut a torn last record (a crash mid-append); returns the size of the whole records. */

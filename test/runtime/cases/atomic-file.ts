@@ -54,6 +54,19 @@ export const cases: Case[] = [
       }),
   },
   {
+    name: "replaceFile without durability still swaps in a whole new file and leaves no temporary file",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "sm.ack");
+        replaceFile(path, "0\n", { durable: false });
+        const before = statSync(path).ino;
+        replaceFile(path, "4096\n", { durable: false });
+        assert.equal(readFileSync(path, "utf8"), "4096\n");
+        assert.notEqual(statSync(path).ino, before);
+        assert.deepEqual(readdirSync(dir), ["sm.ack"]);
+      }),
+  },
+  {
     name: "readers of a file replaced in a loop, and the file after the writer is killed, see one whole version",
     timeoutMs: 30000,
     run: () =>
