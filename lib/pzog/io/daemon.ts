@@ -68,6 +68,8 @@ class Files {
   readonly trace: AppendFile | undefined;
   readonly spools: SpoolFile[] = [];
   readonly queues = new Map<number, PeerQueue>();
+  /** Every file a commit flushes: spools first, then the logs. */
+  readonly #all: Array<SpoolFile | AppendFile>;
 
   constructor(cfg: DaemonConfig) {
     this.access = new AppendFile(join(cfg.logDir, "access.log"));
@@ -80,16 +82,14 @@ class Files {
       this.queues.set(m.index, queue);
       this.spools.push(file);
     }
-  }
-
-  get logs(): AppendFile[] {
-    return [this.access, this.errors, ...(this.journal ? [this.journal] : []), ...(this.trace ? [this.trace] : [])];
+    const logs = [this.access, this.errors, this.journal, this.trace].filter((f) => f !== undefined);
+    this.#all = [...this.spools, ...logs];
   }
 
   /** Written to the OS, and to the disk if `sync` (only what changed is fsynced). */
   commit(sync: boolean): void {
     try {
-      for (const f of [...this.spools, ...this.logs]) {
+      for (const f of this.#all) {
         if (sync) f.sync();
         else f.flush();
       }
@@ -99,7 +99,7 @@ class Files {
   }
 
   close(): void {
-    for (const f of [...this.spools, ...this.logs]) f.close();
+    for (const f of this.#all) f.close();
   }
 }
 

@@ -17,7 +17,7 @@ import { createFile, replaceFile, syncDirectory } from "../../../lib/runtime/ato
 import { closeQuietly } from "../../../lib/runtime/files.ts";
 import { runCommand } from "../../../lib/runtime/process.ts";
 import { sleep } from "../../../lib/runtime/time.ts";
-import { type Case, FIXTURES, scriptArgv, waitUntil, withTempDir } from "./support.ts";
+import { type Case, FIXTURES, scriptArgv, waitFor, withTempDir } from "./support.ts";
 
 const code = (want: string) => (err: unknown) => errorCode(err) === want;
 
@@ -80,7 +80,7 @@ export const cases: Case[] = [
           graceMs: 100,
         });
         try {
-          await waitUntil("the writer to start", () => ready, 20000);
+          await waitFor("the writer to start", () => ready, 20000);
           const seen = new Set<string>();
           for (let i = 0; i < 300; i++) {
             const text = readFileSync(path, "latin1");

@@ -5,7 +5,7 @@ import { createLog } from "../../../lib/log.ts";
 import { DatagramDriver } from "../../../lib/net/datagram-driver.ts";
 import { CoreRunner } from "../../../lib/net/runner.ts";
 import { bindUdp, type Datagram } from "../../../lib/net/udp.ts";
-import { type Case, waitUntil } from "./support.ts";
+import { type Case, waitFor } from "./support.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -44,7 +44,7 @@ export const cases: Case[] = [
       const peer = await bindUdp("127.0.0.1", 0, { onMessage: (d) => replies.push(d) });
       try {
         await peer.send(enc.encode("hello"), "127.0.0.1", mailbox.local.port);
-        await waitUntil("the reply", () => replies.length === 1);
+        await waitFor("the reply", () => replies.length === 1);
         assert.deepEqual(core.heard, [{
           text: "hello",
           from: { address: "127.0.0.1", port: peer.local.port },
@@ -71,7 +71,7 @@ export const cases: Case[] = [
       try {
         await peer.send(enc.encode("to a"), "127.0.0.1", a.local.port);
         await peer.send(enc.encode("to b"), "127.0.0.1", b.local.port);
-        await waitUntil("both replies", () => replies.length === 2);
+        await waitFor("both replies", () => replies.length === 2);
         assert.deepEqual(core.heard.map((h) => `${h.listener}:${h.text}`).sort(), ["a:to a", "b:to b"]);
         assert.deepEqual(replies.map((r) => `${r.port === a.local.port ? "a" : "b"}:${dec.decode(r.data)}`).sort(), [
           "a:TO A",

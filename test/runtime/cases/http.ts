@@ -11,7 +11,7 @@ import {
 } from "../../../lib/net/http.ts";
 import { TIMED_OUT, withTimeout } from "../../../lib/runtime/time.ts";
 import { type ParsedStream, parseSse } from "../sse-parser.ts";
-import { type Case, waitUntil } from "./support.ts";
+import { type Case, waitFor } from "./support.ts";
 
 /** Run `fn` against a server on an ephemeral loopback port, closed afterwards. */
 async function withServer(
@@ -201,7 +201,7 @@ export const cases: Case[] = [
         const first = await sub.until((p) => p.events.length === 1);
         assert.equal(first.retry, 2000);
         assert.deepEqual(first.events, [{ type: "state", data: "hello new", lastEventId: "1" }]);
-        await waitUntil("the subscriber to count", () => server.subscribers === 1);
+        await waitFor("the subscriber to count", () => server.subscribers === 1);
         server.broadcast({ event: "state", id: 2, data: "line one\nline two\r\n  indented" });
         const next = await sub.until((p) => p.events.length === 2);
         assert.deepEqual(next.events[1], { type: "state", data: "line one\nline two\n  indented", lastEventId: "2" });
@@ -218,7 +218,7 @@ export const cases: Case[] = [
         assert.equal(seen.events.length, 0);
         assert.equal(server.subscribers, 1);
         sub.abort();
-        await waitUntil("the subscriber to be dropped", () => server.subscribers === 0);
+        await waitFor("the subscriber to be dropped", () => server.subscribers === 0);
       }, { keepaliveMs: 30, retryMs: 500 }),
   },
   {
@@ -227,7 +227,7 @@ export const cases: Case[] = [
       const server = await listenHttp("127.0.0.1", 0, [{ method: "GET", path: "/e", events: () => {} }]);
       const base = `http://127.0.0.1:${server.port}`;
       const subs = [await subscribe(`${base}/e`), await subscribe(`${base}/e`), await subscribe(`${base}/e`)];
-      await waitUntil("three subscribers", () => server.subscribers === 3);
+      await waitFor("three subscribers", () => server.subscribers === 3);
       server.broadcast({ data: "to all" });
       for (const sub of subs) {
         const got = await sub.until((p) => p.events.length === 1);
@@ -248,7 +248,7 @@ export const cases: Case[] = [
           await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
           socket.write("GET /e HTTP/1.1\r\nHost: x\r\n\r\n");
           socket.pause();
-          await waitUntil("the subscriber", () => server.subscribers === 1);
+          await waitFor("the subscriber", () => server.subscribers === 1);
           const big = "x".repeat(1 << 20);
           for (let i = 0; i < 64 && server.subscribers > 0; i++) {
             server.broadcast({ data: big });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { errorCode } from "../../../lib/errno.ts";
 import { PidFile, PidFileHeld } from "../../../lib/runtime/pid-file.ts";
 import { runCommand } from "../../../lib/runtime/process.ts";
-import { type Case, FIXTURES, scriptArgv, waitUntil, withTempDir } from "./support.ts";
+import { type Case, FIXTURES, scriptArgv, waitFor, withTempDir } from "./support.ts";
 
 /** The pid of a process that has exited (and been reaped). */
 async function deadPid(): Promise<number> {
@@ -31,10 +31,10 @@ async function race(path: string, n: number): Promise<string[]> {
   const exited = children.map((child) => new Promise((resolve) => child.once("exit", resolve)));
   const outputs = children.map(lines);
   try {
-    await waitUntil("every contender to be ready", () => outputs.every((o) => o().length >= 1), 20000);
+    await waitFor("every contender to be ready", () => outputs.every((o) => o().length >= 1), 20000);
     const start = Date.now() + 50;
     for (const child of children) child.stdin!.write(`${start}\n`);
-    await waitUntil("every verdict", () => outputs.every((o) => o().length >= 2), 20000);
+    await waitFor("every verdict", () => outputs.every((o) => o().length >= 2), 20000);
     return outputs.map((o) => o()[1]!);
   } finally {
     for (const child of children) child.stdin!.end();

@@ -10,7 +10,7 @@ import {
   startChild,
   waitStatus,
 } from "../../../lib/runtime/process.ts";
-import { type Case, running, waitUntil, withTempDir } from "./support.ts";
+import { type Case, running, waitFor, withTempDir } from "./support.ts";
 
 /** Run a shell snippet and collect everything it printed. */
 async function sh(script: string, opts: CommandOptions = {}) {
@@ -141,7 +141,7 @@ export const cases: Case[] = [
       // Well inside the default grace: nothing waited for zombies.
       assert.ok(performance.now() - t0 < 1500);
       assert.ok(grandchild > 0);
-      await waitUntil("the grandchild to be gone", () => !running(grandchild));
+      await waitFor("the grandchild to be gone", () => !running(grandchild));
     },
   },
   {
@@ -158,7 +158,7 @@ export const cases: Case[] = [
       assert.deepEqual(end, exited(null, "SIGKILL", true));
       const took = performance.now() - t0;
       assert.ok(took >= 450 && took < 1500, `took ${took} ms`);
-      await waitUntil("the grandchild to be gone", () => !running(grandchild));
+      await waitFor("the grandchild to be gone", () => !running(grandchild));
     },
   },
   {
@@ -172,12 +172,12 @@ export const cases: Case[] = [
         graceMs: 200,
       });
       try {
-        await waitUntil("the grandchild's pid", () => grandchild > 0);
+        await waitFor("the grandchild's pid", () => grandchild > 0);
         const t0 = performance.now();
         command.stop();
         assert.deepEqual(await command.ended, exited(null, "SIGTERM"));
         assert.ok(performance.now() - t0 >= 190, "ended before the grace ran out");
-        await waitUntil("the grandchild to be gone", () => !running(grandchild), 2000);
+        await waitFor("the grandchild to be gone", () => !running(grandchild), 2000);
       } finally {
         if (grandchild > 0 && running(grandchild)) process.kill(grandchild, "SIGKILL");
       }

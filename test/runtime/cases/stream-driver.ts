@@ -7,7 +7,7 @@ import { createLog } from "../../../lib/log.ts";
 import { CoreRunner } from "../../../lib/net/runner.ts";
 import { StreamDriver } from "../../../lib/net/stream-driver.ts";
 import { listenStream } from "../../../lib/net/stream-sockets.ts";
-import { type Case, waitUntil, withTempDir } from "./support.ts";
+import { type Case, waitFor, withTempDir } from "./support.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -87,7 +87,7 @@ export const cases: Case[] = [
         h.core.onReceived = (conn, text) => h.core.fx.send(conn, enc.encode(text.toUpperCase()));
         const c = client(h.port);
         c.socket.write("hello");
-        await waitUntil("the echo", () => c.got() === "HELLO");
+        await waitFor("the echo", () => c.got() === "HELLO");
         const peer = h.core.peers.get(1)!;
         assert.deepEqual([peer.listener, peer.address, typeof peer.port], ["main", "127.0.0.1", "number"]);
         c.socket.destroy();
@@ -108,7 +108,7 @@ export const cases: Case[] = [
         streams.serve("unix", await listenStream({ path }));
         const socket = createConnection({ path });
         socket.on("error", () => {});
-        await waitUntil("the connection", () => core.peers.size === 1);
+        await waitFor("the connection", () => core.peers.size === 1);
         assert.deepEqual(core.peers.get(1), { listener: "unix", address: "", port: 0 });
         socket.destroy();
         streams.destroyAll();
@@ -127,8 +127,8 @@ export const cases: Case[] = [
         };
         const c = client(h.port);
         c.socket.write("go");
-        await waitUntil("the replies", () => c.got() === "abc");
-        await waitUntil("writable", () => h.core.heard.includes("writable 1"));
+        await waitFor("the replies", () => c.got() === "abc");
+        await waitFor("writable", () => h.core.heard.includes("writable 1"));
         c.socket.destroy();
       } finally {
         await h.stop();
@@ -142,17 +142,17 @@ export const cases: Case[] = [
       try {
         h.core.onOpened = (conn) => h.core.fx.pause(conn);
         const c = client(h.port);
-        await waitUntil("the connection", () => h.core.peers.size === 1);
+        await waitFor("the connection", () => h.core.peers.size === 1);
         c.socket.write("early");
         // A round trip on a second connection shows the loop has run past the write.
         h.core.onReceived = (conn, text) => h.core.fx.send(conn, enc.encode(text));
         h.core.onOpened = () => {};
         const probe = client(h.port);
         probe.socket.write("ping");
-        await waitUntil("the probe's echo", () => probe.got() === "ping");
+        await waitFor("the probe's echo", () => probe.got() === "ping");
         assert.ok(!h.core.heard.some((e) => e.startsWith("received 1")));
         h.core.fx.resume(1);
-        await waitUntil("the held bytes", () => h.core.heard.includes("received 1 early"));
+        await waitFor("the held bytes", () => h.core.heard.includes("received 1 early"));
         c.socket.destroy();
         probe.socket.destroy();
       } finally {
@@ -172,13 +172,13 @@ export const cases: Case[] = [
         };
         const polite = client(h.port);
         polite.socket.write("close");
-        await waitUntil("the polite close", () => polite.ended());
+        await waitFor("the polite close", () => polite.ended());
         assert.equal(polite.got(), "bye");
         const rude = client(h.port);
         rude.socket.write("abort");
-        await waitUntil("the abort", () => rude.ended());
+        await waitFor("the abort", () => rude.ended());
         assert.equal(rude.got(), "");
-        await waitUntil("both closed", () => h.core.closes.size === 2);
+        await waitFor("both closed", () => h.core.closes.size === 2);
         assert.deepEqual([...h.core.closes.values()].map((c) => c.length), [1, 1]);
       } finally {
         await h.stop();
@@ -191,13 +191,13 @@ export const cases: Case[] = [
       const h = await harness();
       try {
         h.core.fx.dial(-1, { host: "127.0.0.1", port: h.port }, "127.0.0.1");
-        await waitUntil("both ends", () => h.core.peers.has(-1) && h.core.peers.has(1));
+        await waitFor("both ends", () => h.core.peers.has(-1) && h.core.peers.has(1));
         assert.deepEqual(h.core.peers.get(-1), { listener: undefined, address: "127.0.0.1", port: h.port });
         const refused = await listenStream({ host: "127.0.0.1", port: 0 });
         const deadPort = (refused.address() as { port: number }).port;
         await new Promise<void>((resolve) => refused.close(() => resolve()));
         h.core.fx.dial(-2, { host: "127.0.0.1", port: deadPort });
-        await waitUntil("the refusal", () => h.core.closes.has(-2));
+        await waitFor("the refusal", () => h.core.closes.has(-2));
         assert.deepEqual(h.core.closes.get(-2), ["ECONNREFUSED"]);
         assert.ok(!h.core.peers.has(-2));
       } finally {
@@ -213,13 +213,13 @@ export const cases: Case[] = [
         const start = Date.now();
         h.core.deadline = start + 60;
         h.runner.touch();
-        await waitUntil("the tick", () => h.core.ticks.length > 0);
+        await waitFor("the tick", () => h.core.ticks.length > 0);
         assert.ok(h.core.ticks[0]! >= start + 60, `ticked at +${h.core.ticks[0]! - start} ms`);
         h.core.deadline = 0;
         h.core.onReceived = () => {};
         const c = client(h.port);
         c.socket.write("x");
-        await waitUntil("the turn's tick", () => h.core.ticks.length >= 2);
+        await waitFor("the turn's tick", () => h.core.ticks.length >= 2);
         h.core.deadline = undefined;
         c.socket.destroy();
       } finally {
@@ -242,7 +242,7 @@ export const cases: Case[] = [
           tick: () => void otherTicks++,
           nextDeadline: () => (otherTicks < 3 ? t0 + 20 * (otherTicks + 1) : undefined),
         });
-        await waitUntil("time to pass", () => otherTicks >= 3);
+        await waitFor("time to pass", () => otherTicks >= 3);
         other.stop();
         await other.finished;
         assert.equal(h.core.ticks.length, ticks);

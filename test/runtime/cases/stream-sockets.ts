@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SocketReader } from "../../../lib/net/reader.ts";
 import { connectStream, listenStream, plainAddress, SUN_PATH_MAX } from "../../../lib/net/stream-sockets.ts";
 import { runCommand } from "../../../lib/runtime/process.ts";
-import { type Case, FIXTURES, scriptArgv, waitUntil, withTempDir } from "./support.ts";
+import { type Case, FIXTURES, scriptArgv, waitFor, withTempDir } from "./support.ts";
 
 const dec = new TextDecoder();
 const close = (server: { close(cb: () => void): void }) =>
@@ -23,7 +23,7 @@ export const cases: Case[] = [
         const server = runCommand(scriptArgv(join(FIXTURES, "listen-unix.ts"), path), {
           stdout: { onLine: (line) => (ready ||= line.text === "ready") },
         });
-        await waitUntil("the doomed server", () => ready);
+        await waitFor("the doomed server", () => ready);
         server.stop();
         await server.ended;
         await assert.rejects(listenStream({ path }), { code: "EADDRINUSE" });

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimeName } from "../../../lib/runtime/runtime.ts";
-import { sleep } from "../../../lib/runtime/time.ts";
 
 /** One test case: a behaviour and the code that checks it. */
 export interface Case {
@@ -37,14 +36,8 @@ export function scriptArgv(script: string, ...args: string[]): string[] {
   return [...runner, script, ...args];
 }
 
-/** Resolve once `check` holds; throw after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** The suite's one way to wait for a condition (it runs under Deno too). */
+export { waitFor } from "../../helpers/net.ts";
 
 /** Whether process `pid` runs: it exists and is not a zombie waiting for its parent. */
 export function running(pid: number): boolean {

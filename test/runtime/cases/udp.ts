@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { errorCode } from "../../../lib/errno.ts";
 import { bindUdp, type Datagram, type UdpOptions, type UdpSocket } from "../../../lib/net/udp.ts";
-import { type Case, waitUntil } from "./support.ts";
+import { type Case, waitFor } from "./support.ts";
 
 /** A bound socket and the datagrams it received so far. */
 interface Mailbox {
@@ -50,7 +50,7 @@ export const cases: Case[] = [
           "127.0.0.1",
           b.socket.local.port,
         );
-        await waitUntil("the datagram", () => b.inbox.length === 1);
+        await waitFor("the datagram", () => b.inbox.length === 1);
         const [got] = b.inbox;
         assert.equal(text(got), "0x1 STAT log.dat udp!127.0.0.1!7101\0");
         assert.deepEqual({ ...got, data: undefined }, { ...a.socket.local, data: undefined });
@@ -64,11 +64,11 @@ export const cases: Case[] = [
         assert.equal(a.socket.local.address, "::1");
         assert.equal(a.socket.local.family, "IPv6");
         await a.socket.send(new TextEncoder().encode("ping"), "::1", b.socket.local.port);
-        await waitUntil("the ping", () => b.inbox.length === 1);
+        await waitFor("the ping", () => b.inbox.length === 1);
         assert.equal(b.inbox[0]!.address, "::1");
         assert.equal(b.inbox[0]!.family, "IPv6");
         await b.socket.send(new TextEncoder().encode("pong"), b.inbox[0]!.address, b.inbox[0]!.port);
-        await waitUntil("the pong", () => a.inbox.length === 1);
+        await waitFor("the pong", () => a.inbox.length === 1);
         assert.equal(text(a.inbox[0]), "pong");
       }),
   },
@@ -78,14 +78,14 @@ export const cases: Case[] = [
       withMailboxes(["::", "127.0.0.1"], async (dual, v4) => {
         assert.equal(dual.socket.local.address, "::");
         await v4.socket.send(new TextEncoder().encode("hi"), "127.0.0.1", dual.socket.local.port);
-        await waitUntil("the datagram", () => dual.inbox.length === 1);
+        await waitFor("the datagram", () => dual.inbox.length === 1);
         const [got] = dual.inbox;
         assert.equal(got!.address, "127.0.0.1");
         assert.equal(got!.family, "IPv4");
         assert.equal(got!.port, v4.socket.local.port);
         await dual.socket.send(new TextEncoder().encode("back"), got!.address, got!.port);
         await dual.socket.send(new TextEncoder().encode("mapped"), `::ffff:${got!.address}`, got!.port);
-        await waitUntil("the replies", () => v4.inbox.length === 2);
+        await waitFor("the replies", () => v4.inbox.length === 2);
         assert.deepEqual(v4.inbox.map(text).sort(), ["back", "mapped"]);
       }),
   },
@@ -94,7 +94,7 @@ export const cases: Case[] = [
     run: () =>
       withMailboxes(["127.0.0.1"], async (a) => {
         await a.socket.send(new Uint8Array(0), "127.0.0.1", a.socket.local.port);
-        await waitUntil("the datagram", () => a.inbox.length === 1);
+        await waitFor("the datagram", () => a.inbox.length === 1);
         assert.equal(a.inbox[0]!.data.length, 0);
       }),
   },
@@ -119,7 +119,7 @@ export const cases: Case[] = [
       withMailboxes(["127.0.0.1"], async (a) => {
         await assert.rejects(a.socket.send(new Uint8Array(65508), "127.0.0.1", a.socket.local.port), code("EMSGSIZE"));
         await a.socket.send(new Uint8Array(65507), "127.0.0.1", a.socket.local.port);
-        await waitUntil("the largest datagram", () => a.inbox.length === 1);
+        await waitFor("the largest datagram", () => a.inbox.length === 1);
         assert.equal(a.inbox[0]!.data.length, 65507);
         assert.equal(a.socket.pending, 0);
       }),
