@@ -10,10 +10,9 @@ import { EX } from "../lib/exit.ts";
 import { createLog } from "../lib/log.ts";
 import { runProgram } from "../lib/main.ts";
 import { PSPROG_MANUAL, PSPROG_META } from "../lib/pzog/help.ts";
-import { runPsprog } from "../lib/pzog/io/psprog.ts";
 import { readRingFileOption } from "../lib/pzog/io/ring-file.ts";
 import { PSPROG_ARGS, psprogConfig, showPsprogConfig } from "../lib/pzog/psprog-options.ts";
-import { printOut } from "../lib/runtime/stdio.ts";
+import { printLast } from "../lib/runtime/stdio.ts";
 
 runProgram(defineGnuCommand({
   meta: PSPROG_META,
@@ -21,11 +20,12 @@ runProgram(defineGnuCommand({
   args: PSPROG_ARGS,
   async run({ args }) {
     const log = createLog("psprog");
-    const cfg = psprogConfig(args, readRingFileOption(args), Date.now() >>> 0, (text) => log.warn(text));
+    const cfg = psprogConfig(args, await readRingFileOption(args), Date.now() >>> 0, (text) => log.warn(text));
     if (args.justShow) {
-      printOut(showPsprogConfig(cfg));
+      await printLast(showPsprogConfig(cfg));
       return EX.OK;
     }
-    return await runPsprog(cfg);
+    // Loaded only here: --help and -j need none of its sockets and files.
+    return (await import("../lib/pzog/io/psprog.ts")).runPsprog(cfg);
   },
 }));

@@ -224,3 +224,20 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The bytes of `text`, one per character (code units 0..255): the wire
+ * form of a protocol's words and numbers. A plain loop, because protocol
+ * modules build their constants with it as they load, in every run of
+ * their programs, and the first call of Uint8Array.from costs 0.2–0.3 ms.
+ *
+ * @example
+ * ```ts
+ * latin1Bytes("ok\r\n"); // Uint8Array [111, 107, 13, 10]
+ * ```
+ */
+export function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}

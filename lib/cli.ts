@@ -158,19 +158,22 @@ const INFO_ARGS = {
 /** Option spellings (`-p`, `--port`, `-debug`) to their names and definitions. */
 type Spellings = Map<string, { name: string; def: Exclude<OptionDef, { type: "positional" }> }>;
 
-function aliasesOf(def: OptionDef): readonly string[] {
-  if (!("alias" in def) || def.alias === undefined) return [];
-  return typeof def.alias === "string" ? [def.alias] : def.alias;
-}
-
 const spell = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
 
+// The loops over every option (here and in manPage) call no helper and no
+// array callback per option: JavaScriptCore compiles a function to machine
+// code once it has run a few dozen times, and in a run as short as `--help`
+// that compiling costs more than all the rest (docs/ARCHITECTURE.md,
+// Start-up).
 function spellingsOf(args: OptionsDef, singleDash: readonly string[]): Spellings {
   const table: Spellings = new Map();
-  for (const [name, def] of Object.entries(args)) {
+  for (const name in args) {
+    const def = args[name]!;
     if (def.type === "positional") continue;
-    for (const word of [name, ...aliasesOf(def)]) {
-      if (!table.has(spell(word))) table.set(spell(word), { name, def });
+    const alias = def.alias ?? [];
+    for (const word of typeof alias === "string" ? [name, alias] : [name, ...alias]) {
+      const spelling = word.length === 1 ? `-${word}` : `--${word}`;
+      if (!table.has(spelling)) table.set(spelling, { name, def });
       if (singleDash.includes(word)) table.set(`-${word}`, { name, def });
     }
   }
@@ -263,7 +266,8 @@ function scan(
 function settle<T extends OptionsDef>(args: T, found: Scan): ParsedOptions<T> {
   const out: Record<string, unknown> = { _: found.operands };
   let next = 0;
-  for (const [name, def] of Object.entries(args)) {
+  for (const name in args) {
+    const def = args[name]!;
     const given = found.values.get(name);
     if (def.type === "boolean") {
       out[name] = given === true || (given === undefined && def.default === true);
@@ -284,7 +288,7 @@ function settle<T extends OptionsDef>(args: T, found: Scan): ParsedOptions<T> {
           : `missing option "${spell(name)}"`,
       );
     }
-    out[name] = multiple ? values : values.at(-1);
+    out[name] = multiple ? values : values[values.length - 1];
   }
   if (next < found.operands.length) throw new UsageError(`unexpected argument "${found.operands[next]}"`);
   // settle fills exactly the keys of T with the value types ParsedOptions<T> names.
@@ -323,7 +327,16 @@ async function load(entry: Resolvable<GnuCommand>): Promise<GnuCommand> {
 
 /** A command's own args plus the ones every command has. */
 function withInfo(args: OptionsDef): OptionsDef {
-  return { ...args, ...Object.fromEntries(Object.entries(INFO_ARGS).filter(([name]) => !(name in args))) };
+  const all: OptionsDef = { ...args };
+  for (const name in INFO_ARGS) if (!(name in all)) all[name] = INFO_ARGS[name as keyof typeof INFO_ARGS];
+  return all;
+}
+
+/** Whether `sub` adds no option to `args` (a default sub-command often takes its parent's). */
+function sharesOptions(args: OptionsDef, sub: GnuCommand): boolean {
+  if (sub.singleDash !== undefined && sub.singleDash.length > 0) return false;
+  for (const name in sub.args) if (args[name] !== sub.args[name]) return false;
+  return true;
 }
 
 /** The sub-command called `name` or having it as a `meta.alias`. */
@@ -350,28 +363,34 @@ const nameOf = (path: readonly GnuCommand[]) => path.map((c) => c.meta.name).joi
  * The options met on the way are parsed again with the chosen command's
  * arguments, once, so its `args` should include the ones it shares.
  * `-h/--help` prints the man page and `-V/--version` `<program> <version>`
- * through `print`; otherwise `run`'s status is returned. Throws
+ * through `print`, awaiting what it returns (printLast writes
+ * asynchronously); otherwise `run`'s status is returned. Throws
  * {@link UsageError} naming the command.
  *
  * @example
  * ```ts
- * const status = await dispatch(psprog, process.argv.slice(2), printOut);
+ * const status = await dispatch(psprog, process.argv.slice(2), printLast);
  * ```
  */
 export async function dispatch(
   program: GnuCommand,
   argv: readonly string[],
-  print: (text: string) => void,
+  print: (text: string) => unknown,
 ): Promise<number> {
   const path: GnuCommand[] = [program];
+  // The commands the operator named: a usage error points at their help,
+  // so `pzog --bogus` says "see pzog --help", not its default `pzog run`.
+  const named: GnuCommand[] = [program];
   let command = program;
   let rest = argv;
   let args: OptionsDef = { ...program.args };
   let singleDash: readonly string[] = program.singleDash ?? [];
   let carried: readonly string[] = [];
+  // The spellings of withInfo(args) and singleDash, made again only when they change.
+  let table: Spellings | undefined;
   try {
     while (command.subCommands !== undefined) {
-      const table = spellingsOf(withInfo(args), singleDash);
+      table ??= spellingsOf(withInfo(args), singleDash);
       let at = 0;
       if (command.default === undefined) {
         const found = scan(rest, table, { toOperand: true, stopAt: INFO });
@@ -384,8 +403,12 @@ export async function dispatch(
       }
       const word = rest[at];
       let sub = word === undefined ? undefined : await findSubCommand(command.subCommands, word);
-      if (sub !== undefined) rest = rest.slice(at + 1);
-      else if (command.default !== undefined) sub = await findSubCommand(command.subCommands, command.default);
+      if (sub !== undefined) {
+        rest = rest.slice(at + 1);
+        named.push(sub);
+      } else if (command.default !== undefined) {
+        sub = await findSubCommand(command.subCommands, command.default);
+      }
       if (sub === undefined) {
         const names = Object.keys(command.subCommands).join(", ");
         throw new UsageError(
@@ -394,10 +417,13 @@ export async function dispatch(
       }
       command = sub;
       path.push(sub);
-      args = { ...args, ...sub.args };
-      singleDash = [...singleDash, ...sub.singleDash ?? []];
+      if (!sharesOptions(args, sub)) {
+        args = { ...args, ...sub.args };
+        singleDash = [...singleDash, ...sub.singleDash ?? []];
+        table = undefined;
+      }
     }
-    const found = scan([...carried, ...rest], spellingsOf(withInfo(args), singleDash), {
+    const found = scan([...carried, ...rest], table ?? spellingsOf(withInfo(args), singleDash), {
       toOperand: false,
       stopAt: INFO,
     });
@@ -406,32 +432,33 @@ export async function dispatch(
     if (command.run === undefined) throw new Error(`${nameOf(path)}: a command needs run or subCommands`);
     return await command.run({ args: parsed, rawArgs: argv });
   } catch (err) {
-    if (err instanceof UsageError && err.command === undefined) err.command = nameOf(path);
+    if (err instanceof UsageError && err.command === undefined) err.command = nameOf(named);
     throw err;
   }
 }
 
 /** Print the help or version the `stopped` option asks for. */
-async function answer(stopped: string, path: readonly GnuCommand[], args: OptionsDef, print: (text: string) => void) {
+async function answer(
+  stopped: string,
+  path: readonly GnuCommand[],
+  args: OptionsDef,
+  print: (text: string) => unknown,
+) {
   if (stopped === "help") {
-    print(await manPage(path, withInfo(args)));
+    await print(await manPage(path, withInfo(args)));
   } else {
-    const version = path.findLast((c) => c.meta.version !== undefined)?.meta.version;
-    print(`${path[0]!.meta.name}${version === undefined ? "" : ` ${version}`}\n`);
+    let version: string | undefined;
+    for (const c of path) version = c.meta.version ?? version;
+    await print(`${path[0]!.meta.name}${version === undefined ? "" : ` ${version}`}\n`);
   }
   return 0;
 }
 
-function optionLabel(name: string, def: OptionDef): string {
-  const names = [name, ...aliasesOf(def)];
-  const flags = [...names.filter((n) => n.length === 1), ...names.filter((n) => n.length > 1)].map(spell);
-  if (def.type === "boolean") return flags.join(", ");
-  const hint = def.valueHint ?? (def.type === "enum" ? def.options.join("|") : "VALUE");
-  return `${flags.join(", ")} ${hint}${def.type === "string" && def.multiple ? " (repeatable)" : ""}`;
-}
-
 function indent(text: string, by: string): string {
-  return text.split("\n").map((l) => (l === "" ? "" : by + l)).join("\n");
+  const lines = text.split("\n");
+  let out = "";
+  for (let i = 0; i < lines.length; i++) out += (i === 0 ? "" : "\n") + (lines[i] === "" ? "" : by + lines[i]);
+  return out;
 }
 
 /**
@@ -439,16 +466,33 @@ function indent(text: string, by: string): string {
  * page; OPTIONS comes from the same definitions the parser uses.
  */
 async function manPage(path: readonly GnuCommand[], args: OptionsDef): Promise<string> {
-  const command = path.at(-1)!;
+  const command = path[path.length - 1]!;
   const name = nameOf(path);
   const manual = command.manual;
   const fallback = command.subCommands === undefined ? "[options]" : "[options] COMMAND …";
-  const options = Object.entries(args)
-    .filter(([, def]) => def.type !== "positional")
-    .map(([option, def]) => {
-      const dflt = def.default === undefined || def.default === false ? "" : ` (default: ${def.default})`;
-      return `    ${optionLabel(option, def)}\n${indent(`${def.description ?? ""}${dflt}`, "        ")}`;
-    });
+  let options = "OPTIONS";
+  for (const option in args) {
+    const def = args[option]!;
+    if (def.type === "positional") continue;
+    const short: string[] = [];
+    const long: string[] = [];
+    const alias = def.alias ?? [];
+    for (const n of typeof alias === "string" ? [option, alias] : [option, ...alias]) {
+      if (n.length === 1) short.push(`-${n}`);
+      else long.push(`--${n}`);
+    }
+    options += `\n    ${[...short, ...long].join(", ")}`;
+    if (def.type !== "boolean") {
+      options += ` ${def.valueHint ?? (def.type === "enum" ? def.options.join("|") : "VALUE")}`;
+      if (def.type === "string" && def.multiple) options += " (repeatable)";
+    }
+    const dflt = def.default === undefined || def.default === false ? "" : ` (default: ${def.default})`;
+    for (const line of `${def.description ?? ""}${dflt}`.split("\n")) {
+      options += line === "" ? "\n" : `\n        ${line}`;
+    }
+  }
+  let synopsis = "SYNOPSIS";
+  for (const line of manual?.synopsis ?? [fallback]) synopsis += `\n    ${name} ${line}`;
   const subs = [];
   for (const [sub, entry] of Object.entries(command.subCommands ?? {})) {
     const description = (await load(entry)).meta.description ?? "";
@@ -456,13 +500,29 @@ async function manPage(path: readonly GnuCommand[], args: OptionsDef): Promise<s
   }
   const parts = [
     `NAME\n    ${name}${command.meta.description === undefined ? "" : ` - ${command.meta.description}`}`,
-    `SYNOPSIS\n${(manual?.synopsis ?? [fallback]).map((s) => `    ${name} ${s}`).join("\n")}`,
+    synopsis,
     ...(manual === undefined ? [] : [`DESCRIPTION\n${indent(manual.description, "    ")}`]),
     ...(subs.length === 0 ? [] : [`COMMANDS\n${subs.join("\n")}`]),
-    `OPTIONS\n${options.join("\n")}`,
-    ...(manual?.sections ?? []).map(([title, body]) => `${title}\n${indent(body, "    ")}`),
+    options,
   ];
+  for (const [title, body] of manual?.sections ?? []) parts.push(`${title}\n${indent(body, "    ")}`);
   return parts.join("\n\n") + "\n";
+}
+
+/**
+ * Whether `text` is `-?(\d+(\.\d*)?|\.\d+)` (`-?\d+` without `fraction`).
+ * Checked by hand: the first regular expression a run uses costs `pzog -j`
+ * more than all its number options (docs/ARCHITECTURE.md, Start-up).
+ */
+function isDecimal(text: string, fraction: boolean): boolean {
+  let digits = 0;
+  let dots = 0;
+  for (let i = text.startsWith("-") ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c !== 46 || !fraction || dots++ > 0) return false;
+  }
+  return digits > 0;
 }
 
 /**
@@ -479,9 +539,8 @@ export function numberOption(
   text: string | undefined,
   range: { min: number; max: number; fraction?: boolean },
 ): number {
-  const pattern = range.fraction ? /^-?(\d+(\.\d*)?|\.\d+)$/ : /^-?\d+$/;
   const value = text === undefined ? NaN : Number(text);
-  if (text === undefined || !pattern.test(text) || !(value >= range.min && value <= range.max)) {
+  if (text === undefined || !isDecimal(text, range.fraction === true) || !(value >= range.min && value <= range.max)) {
     throw new UsageError(`${option}: bad value "${text ?? ""}" (${range.min}..${range.max})`);
   }
   return value;

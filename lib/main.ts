@@ -11,7 +11,7 @@
 import { dispatch, type GnuCommand, UsageError } from "./cli.ts";
 import { EX, Fatal } from "./exit.ts";
 import { createLog, type Log } from "./log.ts";
-import { printOut } from "./runtime/stdio.ts";
+import { printLast } from "./runtime/stdio.ts";
 
 /** End the program for an error that escaped `main` or an event handler. */
 function fail(log: Log, prog: string, err: unknown): never {
@@ -29,6 +29,8 @@ function fail(log: Log, prog: string, err: unknown): never {
 
 /**
  * Run `main` and exit accordingly, reporting errors as `prog: message`.
+ * The exit is immediate: `main` awaits what it printed last (printLast)
+ * before it resolves.
  *
  * @example
  * ```ts
@@ -36,14 +38,12 @@ function fail(log: Log, prog: string, err: unknown): never {
  * ```
  */
 export function runMain(prog: string, main: () => Promise<number>): void {
-  // Errors are reported whatever the program's verbosity, which it may not know yet.
-  const log = createLog(prog);
-  process.on("uncaughtException", (err) => fail(log, prog, err));
-  process.on("unhandledRejection", (err) => fail(log, prog, err));
-  main().then(
-    (status) => process.exit(status),
-    (err) => fail(log, prog, err),
-  );
+  // Errors are reported whatever the program's verbosity, which it may not know
+  // yet; the log is made only for one, as a run that ends well never needs it.
+  const failed = (err: unknown) => fail(createLog(prog), prog, err);
+  process.on("uncaughtException", failed);
+  process.on("unhandledRejection", failed);
+  main().then((status) => process.exit(status), failed);
 }
 
 /**
@@ -56,5 +56,5 @@ export function runMain(prog: string, main: () => Promise<number>): void {
  * ```
  */
 export function runProgram(program: GnuCommand): void {
-  runMain(program.meta.name, () => dispatch(program, process.argv.slice(2), printOut));
+  runMain(program.meta.name, () => dispatch(program, process.argv.slice(2), printLast));
 }

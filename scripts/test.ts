@@ -1,7 +1,7 @@
 /**
- * The whole test suite: build every program, run `bun test` over test/,
- * check that the run left nothing behind, and end with one line
- * `N passed, N failed`. Exits non-zero on any failure. Extra arguments go
+ * The whole test suite: build every program and the multi-call executable,
+ * run `bun test` over test/, check that the run left nothing behind, and
+ * end with one line `N passed, N failed`. Exits non-zero on any failure. Extra arguments go
  * to `bun test` (e.g. a file filter).
  *
  * The run gets a private TMPDIR (inside the caller's) and a marker in the
@@ -22,10 +22,16 @@ import { fileURLToPath } from "node:url";
 const MARKER = "UNT_TEST_RUN";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const build = spawnSync(process.execPath, [join(root, "scripts", "build.ts")], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) {
-  process.stdout.write("0 passed, 1 failed\n");
-  process.exit(1);
+// Every program's own executable, then the multi-call one (test/multi.test.ts): about 0.5 s more.
+for (const args of [[], ["--multi"]]) {
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build.ts"), ...args], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (build.status !== 0) {
+    process.stdout.write("0 passed, 1 failed\n");
+    process.exit(1);
+  }
 }
 
 const runTmp = mkdtempSync(join(tmpdir(), "unt-run-"));

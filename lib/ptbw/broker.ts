@@ -6,6 +6,7 @@
  * @module
  */
 import type { ConnId, StreamCore, StreamEffects, StreamPeer } from "../core.ts";
+import type { MakeJobserver } from "./makeflags.ts";
 import { TokenPool } from "./pool.ts";
 import { CommandStream, PROTOCOL_VERSION, reply } from "./protocol.ts";
 import { type Policy, Scheduler, type Waiter } from "./schedule.ts";
@@ -30,6 +31,14 @@ export interface BrokerHost {
 export interface Jobserver {
   take(): number;
   give(count: number): number;
+}
+
+/** How the pool is lent to make ({@link Broker.attachJobserver}). */
+export interface JobserverOptions {
+  /** The utility's pid: one token is locked for make's implicit job slot. */
+  implicitFor?: number;
+  /** What the `K` command tells clients, so one in a recipe of this make can say so (`I`). */
+  exported?: MakeJobserver;
 }
 
 /** What a broker serves. */
@@ -66,6 +75,9 @@ const STOPPED_POLL_MS = 1000;
 /** Owner of the tokens lent to the jobserver. */
 const LENT = -1;
 
+/** Where a recipe's token came from, and goes back to: lent to make, or make's implicit slot. */
+type RecipeToken = "lent" | "implicit";
+
 interface Session extends Waiter {
   readonly id: number;
   readonly stream: CommandStream;
@@ -78,6 +90,12 @@ interface Session extends Waiter {
   unflushed: number;
   /** Its replies are backed up (unflushed reached HIGH_WATER). */
   stalled: boolean;
+  /** It said (`I`) that it runs inside a recipe of our jobserver's make. */
+  inRecipe: boolean;
+  /** It has drawn its recipe's token (once per connection). */
+  drew: boolean;
+  /** The recipe token it gives back to make when it closes. */
+  owes: RecipeToken | undefined;
 }
 
 /**
@@ -102,7 +120,14 @@ export class Broker implements StreamCore {
   #leader: number;
   #pumping = false;
   #jobserver: Jobserver | undefined;
+  #exported: MakeJobserver | undefined;
+  /** The utility's pid, holding make's implicit slot, and that token (-1 while a recipe has drawn it). */
   #implicitSlot = 0;
+  #implicitToken = -1;
+  /** Recipe tokens owed to make by clients that closed holding none: the next tokens freed. */
+  readonly #owed: RecipeToken[] = [];
+  /** Queued clients in a recipe that found no token of make's to draw. */
+  readonly #undrawn = new Set<Session>();
   #done = false;
   #jobserverPollAt = 0;
   #leaderPollAt = 0;
@@ -148,6 +173,9 @@ export class Broker implements StreamCore {
       paused: false,
       unflushed: 0,
       stalled: false,
+      inRecipe: false,
+      drew: false,
+      owes: undefined,
     });
   }
 
@@ -216,29 +244,43 @@ export class Broker implements StreamCore {
    * Lend the pool to a make jobserver. With `implicitFor` (the utility's
    * pid) one token is locked for make's implicit job slot.
    */
-  attachJobserver(jobserver: Jobserver, implicitFor?: number): void {
+  attachJobserver(jobserver: Jobserver, options: JobserverOptions = {}): void {
     this.#jobserver = jobserver;
-    if (implicitFor !== undefined && this.pool.free > 0) {
-      this.#implicitSlot = implicitFor;
-      this.pool.poll(implicitFor);
+    this.#exported = options.exported;
+    if (options.implicitFor !== undefined && this.pool.free > 0) {
+      this.#implicitSlot = options.implicitFor;
+      this.#implicitToken = this.pool.poll(options.implicitFor);
     }
     this.#lend();
   }
 
-  /** The jobserver is closed: lent tokens and the implicit slot return. */
+  /**
+   * The jobserver is closed: lent tokens and the implicit slot return, and
+   * clients in recipes keep what they hold with nothing owed.
+   */
   detachJobserver(): void {
     if (!this.#jobserver) return;
-    this.#jobserver = undefined;
+    this.#jobserver = this.#exported = undefined;
     this.pool.releaseAll(LENT);
-    if (this.#implicitSlot) this.pool.releaseAll(this.#implicitSlot);
+    if (this.#implicitToken >= 0) this.pool.release(this.#implicitSlot, this.#implicitToken);
     this.#implicitSlot = 0;
+    this.#implicitToken = -1;
+    this.#owed.length = 0;
+    this.#undrawn.clear();
+    for (const s of this.#sessions.values()) s.owes = undefined;
     this.#drain();
     this.#pump();
   }
 
-  /** Waiters hope for lent tokens: make's returned bytes are worth reading. */
+  /**
+   * Waiters hope for lent tokens: make's returned bytes are worth reading,
+   * also with none lent while clients in recipes owe make one (a byte then
+   * settles a debt, and a waiting client may draw again).
+   */
   get #wantsJobserverPoll(): boolean {
-    return this.#jobserver !== undefined && this.#queue.length > 0 && this.lent > 0;
+    if (this.#jobserver === undefined || this.#queue.length === 0) return false;
+    return this.lent > 0 || this.#owed.includes("lent") ||
+      [...this.#sessions.values()].some((s) => s.owes === "lent");
   }
 
   /** Once the manager is finished, say so (once). */
@@ -308,6 +350,12 @@ export class Broker implements StreamCore {
         return send(reply.line(this.#config.request));
       case "H":
         return send(reply.NOT_YET);
+      case "K":
+        return send(this.#exported ? reply.jobserver(this.#exported) : reply.NO);
+      case "I":
+        s.stream.n = 0;
+        s.inRecipe = true;
+        return;
       case "Q":
         if (this.#config.leader === "self") this.#leader = 0;
         send(this.#leader === 0 ? reply.line(this.#sessions.size) : reply.NO);
@@ -328,10 +376,12 @@ export class Broker implements StreamCore {
       case "F":
         s.stream.n = 0;
         return send(reply.line(pool.releaseAll(s.pid)));
-      case "P":
-        if (pool.free === 0) this.#reclaim();
-        // Under --fifo a poll must not overtake the queue either.
-        return send(reply.line(this.#queue.triesNow(1, pool.free) ? pool.poll(s.pid) : -1));
+      case "P": {
+        const own = this.#draw(s);
+        if (!own && pool.free === 0) this.#reclaim();
+        // Under --fifo a poll must not overtake the queue either (a recipe's own token may).
+        return send(reply.line(own || this.#queue.triesNow(1, pool.free) ? pool.poll(s.pid) : -1));
+      }
       case "G":
         return this.#get(s, Math.max(n, 1));
       case "Y":
@@ -364,15 +414,24 @@ export class Broker implements StreamCore {
     else this.#fx.resume(s.id);
   }
 
-  /** `G`: grant now, or queue the connection and stop reading it. */
+  /**
+   * `G`: grant now, or queue the connection and stop reading it. In a
+   * recipe, the recipe's own token (drawn from make) serves the first token
+   * whatever the queue; the rest follow the policy.
+   */
   #get(s: Session, want: number): void {
     if (want > this.pool.count) return this.#reply(s, reply.line(-1));
-    if (want > this.pool.free) this.#reclaim();
-    if (this.#queue.grantsNow(s, want, this.pool.free)) {
-      this.#queue.charge(s, want);
+    const own = this.#draw(s) ? 1 : 0;
+    if (!own && want > this.pool.free) this.#reclaim();
+    const rest = want - own;
+    if (want <= this.pool.free && (rest === 0 || this.#queue.grantsNow(s, rest, this.pool.free - own))) {
+      this.#queue.charge(s, rest);
       return this.#grant(s, want);
     }
+    // Waiting, a recipe's drawn token is free for others: a recipe that
+    // waits for more must not sit on the one it has.
     this.#queue.enqueue(s, want);
+    if (s.inRecipe && !s.drew && this.#jobserver) this.#undrawn.add(s);
     s.stream.n = want;
     s.blocked = true;
     // With -R1 most grants pass through the queue and out again at once:
@@ -381,13 +440,17 @@ export class Broker implements StreamCore {
     this.#flow(s);
   }
 
-  /** `Y`: grant now or answer `-Busy`; never queues. */
+  /** `Y`: grant now or answer `-Busy`; never queues. A recipe's own token serves as in `G`. */
   #try(s: Session, want: number): void {
     s.stream.n = 0;
     if (want > this.pool.count) return this.#reply(s, reply.line(-1));
-    if (want > this.pool.free) this.#reclaim();
-    if (!this.#queue.triesNow(want, this.pool.free)) return this.#reply(s, reply.BUSY);
-    this.#queue.charge(s, want);
+    const own = this.#draw(s) ? 1 : 0;
+    if (!own && want > this.pool.free) this.#reclaim();
+    const rest = want - own;
+    if (want > this.pool.free || (rest > 0 && !this.#queue.triesNow(rest, this.pool.free - own))) {
+      return this.#reply(s, reply.BUSY);
+    }
+    this.#queue.charge(s, rest);
     this.#grant(s, want);
   }
 
@@ -397,11 +460,17 @@ export class Broker implements StreamCore {
     this.#reply(s, reply.indexes(got));
   }
 
-  /** Serve queued requests while tokens allow. */
+  /** Serve queued requests while tokens allow (make's recipe tokens first). */
   #drain(): void {
+    this.#repayOwed();
+    for (const s of this.#undrawn) {
+      if (!this.#draw(s)) break;
+      this.#undrawn.delete(s);
+    }
     for (;;) {
       const w = this.#queue.next(this.pool.free);
       if (!w) return;
+      this.#undrawn.delete(w);
       this.#grant(w, w.want);
       w.blocked = false;
       this.#flow(w);
@@ -413,19 +482,94 @@ export class Broker implements StreamCore {
     this.#sessions.delete(s.id);
     this.#runnable.delete(s);
     this.#queue.remove(s);
+    this.#undrawn.delete(s);
+    if (s.owes) this.#repay(s.owes, s.pid);
     if (s.pid !== 0) this.pool.releaseAll(s.pid);
     this.#drain();
   }
 
-  /** Unlock one lent token per byte make has given back, lowest index first. */
+  /** Read back what make returned, then serve whom it helps. */
   #reclaim(): void {
+    this.#readBack();
+    this.#drain();
+  }
+
+  /**
+   * Unlock one lent token per byte make has given back, lowest index first.
+   * A byte with no token lent left settles a debt instead: make wrote back
+   * the byte of a recipe whose token a client drew (make does not tie its
+   * bytes to jobs: whichever job ends while others run gives one back).
+   * A waiting client whose debt is settled may draw again.
+   */
+  #readBack(): void {
     if (!this.#jobserver) return;
     let bytes = this.#jobserver.take();
     for (const index of this.pool.heldBy(LENT)) {
-      if (bytes-- <= 0) break;
+      if (bytes === 0) return;
       this.pool.release(LENT, index);
+      bytes--;
     }
-    this.#drain();
+    for (; bytes > 0; bytes--) {
+      const debtors = [...this.#sessions.values()].filter((s) => s.owes === "lent");
+      const waiting = debtors.find((s) => s.blocked);
+      const at = this.#owed.indexOf("lent");
+      if (waiting) {
+        waiting.owes = undefined;
+        waiting.drew = false;
+        this.#undrawn.add(waiting);
+      } else if (at >= 0) {
+        this.#owed.splice(at, 1);
+      } else if (debtors[0]) {
+        debtors[0].owes = undefined;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /**
+   * A client in a recipe takes its recipe's token out of make's hands, once
+   * per connection: after reading back what make returned, a token still
+   * lent (lowest index), else the implicit slot's, becomes free for it.
+   * Make holds a byte (or its implicit slot) for every recipe it runs, so
+   * there is one such token per running recipe. True if drawn.
+   */
+  #draw(s: Session): boolean {
+    if (!this.#jobserver || !s.inRecipe || s.drew) return false;
+    this.#readBack();
+    const lent = this.pool.heldBy(LENT)[0];
+    if (lent !== undefined) {
+      this.pool.release(LENT, lent);
+      s.owes = "lent";
+    } else if (this.#implicitToken >= 0) {
+      this.pool.release(this.#implicitSlot, this.#implicitToken);
+      this.#implicitToken = -1;
+      s.owes = "implicit";
+    } else {
+      return false;
+    }
+    s.drew = true;
+    return true;
+  }
+
+  /**
+   * A client in a recipe closed: its recipe still runs, so make gets the
+   * token back, without a byte (the recipe holds the one it read): one the
+   * client held, else a free one, else the next one freed.
+   */
+  #repay(debt: RecipeToken, pid: number): void {
+    const owner = debt === "lent" ? LENT : this.#implicitSlot;
+    const held = pid === 0 ? undefined : this.pool.heldBy(pid)[0];
+    let index: number;
+    if (held !== undefined && this.pool.transfer(held, pid, owner)) index = held;
+    else if (this.pool.free > 0) index = this.pool.poll(owner);
+    else return void this.#owed.push(debt);
+    if (debt === "implicit") this.#implicitToken = index;
+  }
+
+  /** Pay make the recipe tokens owed, from free tokens, before anyone else gets them. */
+  #repayOwed(): void {
+    while (this.#owed.length > 0 && this.pool.free > 0) this.#repay(this.#owed.shift()!, 0);
   }
 
   /** With nobody waiting, lend every free token to make. */

@@ -104,6 +104,24 @@ export class TokenPool {
     return true;
   }
 
+  /**
+   * Hand token `index` from `from` to `to` without freeing it, so no one
+   * else can take it in between; the cursor stays. True if `from` held it.
+   *
+   * @example
+   * ```ts
+   * const pool = new TokenPool(iota(2));
+   * pool.take(101, 1);         // [0]
+   * pool.transfer(0, 101, -1); // true: token 0 is now held by -1
+   * pool.free;                 // 1
+   * ```
+   */
+  transfer(index: number, from: number, to: number): boolean {
+    if (to === FREE || !this.release(from, index)) return false;
+    this.#lock(to, index);
+    return true;
+  }
+
   /** Free every token `owner` holds; returns how many. */
   releaseAll(owner: number): number {
     const held = this.#held.get(owner);
@@ -118,16 +136,20 @@ export class TokenPool {
     for (let k = 0; k < count; k++) {
       const index = (this.#cursor + k) % count;
       if (this.#owner[index] === FREE) {
-        this.#owner[index] = owner;
-        let held = this.#held.get(owner);
-        if (!held) this.#held.set(owner, held = new Set());
-        held.add(index);
-        this.#free--;
+        this.#lock(owner, index);
         this.#cursor = (index + 1) % count;
         return index;
       }
     }
     throw new Error("token pool: free count out of step with the table");
+  }
+
+  #lock(owner: number, index: number): void {
+    this.#owner[index] = owner;
+    let held = this.#held.get(owner);
+    if (!held) this.#held.set(owner, held = new Set());
+    held.add(index);
+    this.#free--;
   }
 
   #unlock(owner: number, index: number): void {

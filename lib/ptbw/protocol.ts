@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { ByteQueue } from "../bytes.ts";
+import { ByteQueue, latin1Bytes as latin1 } from "../bytes.ts";
+import type { MakeJobserver } from "./makeflags.ts";
 
 /** The protocol version the `V` command reports. */
 export const PROTOCOL_VERSION = "0.4";
@@ -120,8 +121,6 @@ export class CommandStream {
   }
 }
 
-const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-
 /**
  * Replies the manager sends, as bytes.
  *
@@ -155,6 +154,8 @@ export const reply = {
     out.set(name, 1);
     return out;
   },
+  /** `K` (our extension): the jobserver exported to make, `LEVEL AUTH\n` (a fifo path in UTF-8). */
+  jobserver: (js: MakeJobserver): Uint8Array => new TextEncoder().encode(`${js.level} ${js.auth}\n`),
   /** `C`: `LEN\n` and the comment bytes. */
   comments: (text: Uint8Array): Uint8Array => {
     const head = latin1(`${text.length}\n`);
@@ -247,6 +248,21 @@ export function parseName(bytes: Uint8Array): Uint8Array | null {
  */
 export function parseNumber(line: string): number | null {
   return /^-?\d{1,10}$/.test(line) ? Number(line) : null;
+}
+
+/**
+ * Parse a `K` reply line (without its newline): `LEVEL AUTH`. Null for
+ * `-No` (no jobserver, or a manager without the extension).
+ *
+ * @example
+ * ```ts
+ * parseJobserver("0 3,4"); // { level: 0, auth: "3,4" }
+ * parseJobserver("-No");   // null
+ * ```
+ */
+export function parseJobserver(line: string): MakeJobserver | null {
+  const m = /^(\d{1,10}) (\S.*)$/.exec(line);
+  return m ? { level: Number(m[1]), auth: m[2]! } : null;
 }
 
 /** How the `U` reply's type byte names a token source. */

@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { latin1Bytes as ascii } from "../bytes.ts";
 import { Framer } from "../framer.ts";
 
 /** Protocol mode: `0.2.2` is the strict 2012 bytes, `0.3` adds ids. */
@@ -137,8 +138,6 @@ const utf8Encoder = new TextEncoder();
 // ignoreBOM keeps a leading U+FEFF as content: decoding must be exact so
 // that encode ∘ decode is the identity.
 const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 /**
  * `keepalive` CRLF, sent on an idle outbound link or client connection.

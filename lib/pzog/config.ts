@@ -188,6 +188,19 @@ export const PZOG_ARGS = {
 } as const satisfies OptionsDef;
 
 /**
+ * The options `pzog status` adds to pzog's own (it takes the daemon's
+ * command line, and uses its `--spool-dir`).
+ *
+ * @example
+ * ```ts
+ * parseOptions(["--json", "--spool-dir", "/var/lib/pzog/spool"], { ...PZOG_ARGS, ...PZOG_STATUS_ARGS }).json; // true
+ * ```
+ */
+export const PZOG_STATUS_ARGS = {
+  json: { type: "boolean", description: "print the daemon's JSON document instead of text" },
+} as const satisfies OptionsDef;
+
+/**
  * pzog's parsed options.
  *
  * @example

@@ -54,6 +54,26 @@ export interface LinkEffects {
 type State = "idle" | "dialing" | "handshake" | "up" | "waiting";
 
 /**
+ * A link as `pzog status` reports it: up; connecting (dialing, or waiting
+ * for the first `ack`); down (waiting to redial); stopped (before the
+ * start and after the stop).
+ *
+ * @example
+ * ```ts
+ * const shown: LinkState = link.state; // "connecting" until the first ack
+ * ```
+ */
+export type LinkState = "up" | "connecting" | "down" | "stopped";
+
+const SHOWN: Readonly<Record<State, LinkState>> = {
+  idle: "stopped",
+  dialing: "connecting",
+  handshake: "connecting",
+  up: "up",
+  waiting: "down",
+};
+
+/**
  * The `peer-down` reason for a connection that ended with errno `error`
  * (undefined: the peer closed it).
  *
@@ -101,6 +121,7 @@ export class PeerLink {
   /** Requests awaiting replies, oldest first. */
   #outstanding: Array<{ kind: "data" | "keepalive"; at: number }> = [];
   #dataInFlight = 0;
+  #lastFailure: DownReason | undefined;
 
   constructor(settings: LinkSettings, queue: LinkQueue, fx: LinkEffects, random: () => number, newConn: () => ConnId) {
     this.#settings = settings;
@@ -113,6 +134,16 @@ export class PeerLink {
   /** Whether the link is up (its `keepalive` was acknowledged). */
   get isUp(): boolean {
     return this.#state === "up";
+  }
+
+  /** Where the link stands, as `pzog status` shows it. */
+  get state(): LinkState {
+    return SHOWN[this.#state];
+  }
+
+  /** Why the link's last connection failed (also while it was not up), if one has. */
+  get lastFailure(): DownReason | undefined {
+    return this.#lastFailure;
   }
 
   /** The connection the link is dialing or using, if any. */
@@ -253,6 +284,7 @@ export class PeerLink {
   /** Close, give in-flight lines back, report, and schedule a redial. */
   #lose(reason: DownReason, now: number): void {
     const wasUp = this.#state === "up";
+    this.#lastFailure = reason;
     if (this.#conn !== undefined) this.#fx.abort(this.#conn);
     this.#conn = undefined;
     this.#queue.rewind();

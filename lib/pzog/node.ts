@@ -23,6 +23,8 @@ import { type Listener, Relay } from "./relay.ts";
 import { plus } from "./ring.ts";
 import type { SeenSet } from "./seen.ts";
 import { recordId } from "./spool.ts";
+import type { NodeStatus } from "./status.ts";
+import { stopRecord } from "./stop.ts";
 
 /** The append-only files a node writes. */
 export type LogFile = "access" | "errors" | "journal";
@@ -127,6 +129,8 @@ export class RingNode implements StreamCore {
   readonly #links = new Map<number, PeerLink>();
   readonly #conns = new Map<ConnId, Connection>();
   readonly #refusedAt = new Map<string, number>();
+  /** When each link last came up or went down (the start until it does). */
+  readonly #linkSince = new Map<number, number>();
   #members: ReadonlyMap<string, number>;
   #clients = 0;
   #dials = 0;
@@ -145,7 +149,9 @@ export class RingNode implements StreamCore {
   #idleCheckAt = Infinity;
   #syncAt: number;
   #expireAt: number;
+  #startedAt = 0;
   #stopping = false;
+  #stopReason: "sigterm" | "sigint" = "sigterm";
   /** Close every connection once the replies held at the stop are out. */
   #closeAll = false;
   #drainBy = Infinity;
@@ -204,9 +210,11 @@ export class RingNode implements StreamCore {
     return this.#conns.size;
   }
 
-  /** Begin: the `start` record, and every link dials. */
+  /** Begin (the listeners are up): the `start` record, and every link dials. */
   start(now: number): void {
     this.#now = now;
+    this.#startedAt = now;
+    for (const index of this.#links.keys()) this.#linkSince.set(index, now);
     const c = this.#cfg;
     const member = c.ring[c.self]!;
     this.#record(
@@ -322,12 +330,14 @@ export class RingNode implements StreamCore {
   /**
    * SIGTERM/SIGINT: refuse new connections, send the `ok`s owed and close
    * every connection, then let the peer queues drain for the drain timeout
-   * before {@link NodeEffects.done}. A second call skips the drain.
+   * before {@link NodeEffects.done}. A second call skips the drain. The
+   * `stop` record names the first signal.
    */
-  stop(now: number): void {
+  stop(now: number, signal: "SIGTERM" | "SIGINT"): void {
     this.#now = now;
     if (this.#stopping) return this.#finish(now);
     this.#stopping = true;
+    this.#stopReason = signal === "SIGINT" ? "sigint" : "sigterm";
     this.#closeAll = true;
     this.#drainBy = now + this.#cfg.drainTimeoutMs;
     this.#uncommitted = true;
@@ -357,6 +367,47 @@ export class RingNode implements StreamCore {
     );
   }
 
+  /**
+   * A snapshot of the node for `pzog status`: links, queues, clients,
+   * backpressure and counters. Pure: no effects.
+   */
+  status(now: number): NodeStatus {
+    const c = this.#cfg;
+    let peerConnections = 0;
+    for (const conn of this.#conns.values()) if (conn.listener === "peer") peerConnections++;
+    return {
+      name: c.ring[c.self]!.name,
+      index: c.self,
+      ring: c.ring.map((m) => m.name),
+      protocol: c.mode,
+      epoch: c.mode === "0.3" ? this.#epoch : null,
+      state: this.#stopping ? "stopping" : "running",
+      startedAt: this.#startedAt,
+      now,
+      clients: this.#clients,
+      maxClients: c.maxClients,
+      peerConnections,
+      paused: { clients: this.#clientsPaused, relay: this.#relayPaused },
+      counters: { ...this.#relay.counters },
+      peers: [...this.#queues].map(([index, q]) => {
+        const member = c.ring[index]!;
+        const link = this.#links.get(index)!;
+        return {
+          name: member.name,
+          index,
+          address: `${member.host}:${member.peerPort}`,
+          link: link.state,
+          since: this.#linkSince.get(index) ?? this.#startedAt,
+          lastFailure: link.lastFailure ?? null,
+          queued: q.depth,
+          queuedBytes: q.depthBytes,
+          inFlight: link.inFlight,
+          spoolBytes: q.spoolBytes,
+        };
+      }),
+    };
+  }
+
   /** The link whose connection `conn` is; its news may let paused feeders go. */
   #linkEvent(conn: ConnId): PeerLink | undefined {
     if (this.#clientsPaused || this.#relayPaused) this.#reviewFlow = true;
@@ -365,6 +416,7 @@ export class RingNode implements StreamCore {
   }
 
   #linkUp(index: number, where: string): void {
+    this.#linkSince.set(index, this.#now);
     this.#relay.linkChanged(index, true);
     this.#record(`peer-up ${this.#cfg.ring[index]!.name} ${where}`);
   }
@@ -376,6 +428,7 @@ export class RingNode implements StreamCore {
    */
   #linkDown(index: number, where: string, reason: DownReason, now: number): void {
     const { ring, self, mode } = this.#cfg;
+    this.#linkSince.set(index, now);
     this.#relay.linkChanged(index, false);
     const queue = this.#queues.get(index)!;
     this.#record(`peer-down ${ring[index]!.name} ${where} ${reason} queued=${queue.depth}`);
@@ -523,8 +576,12 @@ export class RingNode implements StreamCore {
     this.#finished = true;
     this.#now = now;
     for (const link of this.#links.values()) link.stop();
-    const undelivered = [...this.#queues.values()].map((q) => `${q.name}=${q.depth}`).join(" ");
-    this.#record(`stop undelivered ${undelivered}`);
+    this.#record(stopRecord({
+      name: this.#cfg.ring[this.#cfg.self]!.name,
+      reason: this.#stopReason,
+      status: 0,
+      undelivered: [...this.#queues.values()].map((q) => [q.name, q.depth] as const),
+    }));
     this.#fx.commit(true);
     this.#releaseHeld();
     for (const q of this.#queues.values()) q.persistCursor();

@@ -9,6 +9,7 @@ import { numberOption, type OptionsDef, type ParsedOptions, UsageError } from ".
 import { contentMax, parseClientLine } from "./codec.ts";
 import { chooseRing, CLIENT_PORT, PEER_PORT, RING_ARGS } from "./config.ts";
 import { randomContent, seededRandom } from "./content.ts";
+import { PSPROG_VERSION } from "./help.ts";
 import type { Strategy } from "./targets.ts";
 
 /** One place psprog can send to. */
@@ -37,16 +38,6 @@ export interface PsprogConfig {
 }
 
 /**
- * The product version psprog reports.
- *
- * @example
- * ```ts
- * `psprog ${PSPROG_VERSION}`; // "psprog 0.3.0"
- * ```
- */
-export const PSPROG_VERSION = "0.3.0";
-
-/**
  * psprog's options; numbers stay strings here and are checked by
  * {@link psprogConfig}.
  *
@@ -63,7 +54,7 @@ export const PSPROG_ARGS = {
     valueHint: "HOST",
     description: "always send to HOST (member name, host name or IP)",
   },
-  testing: { type: "boolean", alias: ["T"], description: "the same as -s 127.0.0.1" },
+  testing: RING_ARGS.testing,
   interval: {
     type: "string",
     alias: ["i"],
@@ -119,8 +110,8 @@ export type PsprogArgs = ParsedOptions<typeof PSPROG_ARGS>;
  *
  * @example
  * ```ts
- * psprogConfig(parseOptions(["-T", "-n", "10"], PSPROG_ARGS), undefined, Date.now(), console.warn).targets;
- * // [{ label: "127.0.0.1", host: "127.0.0.1", port: 55551 }]
+ * psprogConfig(parseOptions(["-T", "-s", "lg"], PSPROG_ARGS), undefined, Date.now(), console.warn).targets;
+ * // [{ label: "lg", host: "127.0.0.3", port: 55551 }]
  * ```
  */
 export function psprogConfig(
@@ -129,18 +120,19 @@ export function psprogConfig(
   seed: number,
   warn: (text: string) => void,
 ): PsprogConfig {
-  const chosen = [args.roundRobin, args.specificHost !== undefined, args.testing].filter(Boolean);
-  if (chosen.length > 1) throw new UsageError("-r, -s and -T exclude each other");
+  if (args.roundRobin && args.specificHost !== undefined) throw new UsageError("-r and -s exclude each other");
   const port = numberOption("--port", args.port, { min: 1, max: 65535 });
-  const ring = chooseRing({ ring: args.ring }, ringFileText, PEER_PORT);
+  // -T chooses the ring, as pzog's -T does: the built-in names on 127.0.0.1..127.0.0.5.
+  const ring = chooseRing({ ring: args.ring, testing: args.testing }, ringFileText, PEER_PORT);
   const members: Target[] = ring.map((m) => ({ label: m.name, host: m.host, port: m.clientPort ?? port }));
-  const specific = args.testing ? "127.0.0.1" : args.specificHost;
+  const specific = args.specificHost;
   let targets = members;
   let strategy: Strategy = args.roundRobin ? "round-robin" : "random";
   if (specific !== undefined) {
     strategy = "specific";
+    const addressed = ringFileText !== undefined || args.ring !== undefined || args.testing;
     const member = members.find((m) => m.label === specific) ??
-      (ringFileText !== undefined || args.ring !== undefined ? members.find((m) => m.host === specific) : undefined);
+      (addressed ? members.find((m) => m.host === specific) : undefined);
     targets = [member ?? { label: specific, host: specific, port }];
   }
   const random = seededRandom(

@@ -94,6 +94,11 @@ export class PeerQueue implements LinkQueue {
     return this.#tail - this.#ack;
   }
 
+  /** Bytes in the spool, acknowledged ones included (it is emptied at {@link RESTART_AT}). */
+  get spoolBytes(): number {
+    return this.#tail;
+  }
+
   /** Append a wire line (CRLF included). */
   append(line: Uint8Array): void {
     this.#store.append(line);

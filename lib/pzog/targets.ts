@@ -1,7 +1,8 @@
 /**
  * psprog's choice of entry node for each message (§7): a uniformly random
- * member, ring order, or one fixed host; and, when connecting fails before
- * anything was written, which candidates to try next.
+ * member, ring order, or one fixed host; when connecting fails before
+ * anything was written, which candidates to try next; and the reason a
+ * `down` record gives.
  *
  * @module
  */
@@ -48,4 +49,49 @@ export class TargetPicker {
     }
     return [first, ...rest];
   }
+}
+
+/**
+ * Why psprog could not connect to a member, as its `down` record says:
+ * the connection was refused (nothing listens), timed out (`--timeout`),
+ * the host or network is unreachable, the name did not resolve, the
+ * connection was reset while opening, or another error.
+ *
+ * @example
+ * ```ts
+ * const why: DownCause = "refused";
+ * ```
+ */
+export type DownCause = "refused" | "timeout" | "unreachable" | "unresolved" | "reset" | "error";
+
+const CAUSES: ReadonlyMap<string, DownCause> = new Map([
+  ["ECONNREFUSED", "refused"],
+  ["ETIMEDOUT", "timeout"],
+  ["EHOSTUNREACH", "unreachable"],
+  ["ENETUNREACH", "unreachable"],
+  ["EHOSTDOWN", "unreachable"],
+  ["ENETDOWN", "unreachable"],
+  ["EADDRNOTAVAIL", "unreachable"],
+  ["ENOTFOUND", "unresolved"],
+  ["EAI_AGAIN", "unresolved"],
+  ["EAI_FAIL", "unresolved"],
+  ["EAI_NONAME", "unresolved"],
+  ["EAI_NODATA", "unresolved"],
+  ["ECONNRESET", "reset"],
+  ["ECONNABORTED", "reset"],
+  ["EPIPE", "reset"],
+]);
+
+/**
+ * The `down` cause for a failed connection's errno code.
+ *
+ * @example
+ * ```ts
+ * downCause("ECONNREFUSED"); // "refused"
+ * downCause("EHOSTUNREACH"); // "unreachable"
+ * downCause(undefined);      // "error"
+ * ```
+ */
+export function downCause(code: string | undefined): DownCause {
+  return (code !== undefined && CAUSES.get(code)) || "error";
 }

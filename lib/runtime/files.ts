@@ -5,13 +5,19 @@
  *
  * @module
  */
-import { closeSync, fstatSync, unlinkSync, writeSync } from "node:fs";
 import { errorCode } from "../errno.ts";
 import { runtimeName } from "./runtime.ts";
 
-const encoder = new TextEncoder();
+// node:fs, the encoder and the pause cell are made on first use, not as
+// this module loads: every program loads it (through stdio.ts), and a short
+// run (--help, -V) writes nothing with it. node:fs alone costs Bun about
+// 1 ms to load, a quarter of a hello-world's whole run; the modules that do
+// IO import it themselves, so by the time they write it is there.
+let fs: typeof import("node:fs") | undefined;
+const nodeFs = () => (fs ??= process.getBuiltinModule("node:fs"));
+let encoder: TextEncoder | undefined;
 // Atomics.wait on a private cell is a synchronous sleep that burns no CPU.
-const pause = new Int32Array(new SharedArrayBuffer(4));
+let pause: Int32Array | undefined;
 const EAGAIN_PAUSE_MS = 5;
 // Deno's writeSync writes everything or throws, so an EAGAIN after a partial
 // write loses the count of bytes already written, and a retry repeats them.
@@ -22,7 +28,7 @@ const PIPE_BUF = 4096;
 
 /** Largest write that cannot be lost to a partial write followed by EAGAIN. */
 function safeChunk(fd: number, positional: boolean): number {
-  if (!WRITES_ALL_OR_THROWS || positional || fstatSync(fd).isFile()) return Number.POSITIVE_INFINITY;
+  if (!WRITES_ALL_OR_THROWS || positional || nodeFs().fstatSync(fd).isFile()) return Number.POSITIVE_INFINITY;
   return PIPE_BUF;
 }
 
@@ -47,17 +53,17 @@ function safeChunk(fd: number, positional: boolean): number {
  * ```
  */
 export function writeAll(fd: number, data: string | Uint8Array, position?: number): void {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
+  const bytes = typeof data === "string" ? (encoder ??= new TextEncoder()).encode(data) : data;
   if (bytes.length === 0) return;
   const chunk = safeChunk(fd, position !== undefined);
   let done = 0;
   while (done < bytes.length) {
     try {
       const at = position === undefined ? null : position + done;
-      done += writeSync(fd, bytes, done, Math.min(bytes.length - done, chunk), at);
+      done += nodeFs().writeSync(fd, bytes, done, Math.min(bytes.length - done, chunk), at);
     } catch (err) {
       if (errorCode(err) !== "EAGAIN") throw err;
-      Atomics.wait(pause, 0, 0, EAGAIN_PAUSE_MS);
+      Atomics.wait(pause ??= new Int32Array(new SharedArrayBuffer(4)), 0, 0, EAGAIN_PAUSE_MS);
     }
   }
 }
@@ -74,7 +80,7 @@ export function writeAll(fd: number, data: string | Uint8Array, position?: numbe
  */
 export function unlinkQuietly(path: string): boolean {
   try {
-    unlinkSync(path);
+    nodeFs().unlinkSync(path);
     return true;
   } catch {
     return false;
@@ -97,7 +103,7 @@ export function unlinkQuietly(path: string): boolean {
  */
 export function closeQuietly(fd: number): boolean {
   try {
-    closeSync(fd);
+    nodeFs().closeSync(fd);
     return true;
   } catch {
     return false;

@@ -1,22 +1,98 @@
 /**
  * Child processes: start one with an exact argv (argv[0] included), wait for
  * its status, run a command with its output streamed and a time limit, and
- * the small /proc facts a supervisor needs.
+ * the small /proc facts a supervisor needs. Programs start the way
+ * execvp(3) starts them, whatever the runtime.
  *
  * @module
  */
-import { spawn, type StdioOptions } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, spawn, type SpawnOptions, type StdioOptions } from "node:child_process";
+import { accessSync, constants as fsConstants, readdirSync, readFileSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import type { Readable } from "node:stream";
-import { errorCode } from "../errno.ts";
+import { errorCode, strerror } from "../errno.ts";
 import { EX } from "../exit.ts";
 import { type Line, LineSplitter, type LineSplitterOptions } from "../lines.ts";
 
-/** How a child ended: a wait status, or the errno code of a failed exec. */
+/**
+ * A program that could not be started, with the errno code its exec failed
+ * with (ENOENT, EACCES, ETXTBSY, E2BIG, ENOTDIR…). The message is
+ * `<file>: <strerror>`, ready for an operator.
+ *
+ * @example
+ * ```ts
+ * const end = await startChild("./deploy.sh", [], { env: process.env }).ended;
+ * if ("execError" in end) log.error(`execvp: ${end.execError.message}`); // "execvp: ./deploy.sh: Permission denied"
+ * ```
+ */
+export class SpawnError extends Error {
+  constructor(readonly file: string, readonly code: string, why: string = strerror(code)) {
+    super(`${file}: ${why}`);
+    this.name = "SpawnError";
+  }
+}
+
+/** The shell execvp(3) hands a file the kernel cannot execute (ENOEXEC). */
+const SCRIPT_SHELL = "/bin/sh";
+
+/** The errno name of Linux error number `n`, e.g. "ETXTBSY" for 26. */
+function errnoName(n: number): string | undefined {
+  return Object.entries(constants.errno).find(([, value]) => value === n)?.[0];
+}
+
+/**
+ * A runtime's spawn failure as a {@link SpawnError}. Bun and Node name the
+ * code; Deno sometimes only says `(os error 26)` in its message.
+ */
+function spawnFailure(file: string, err: unknown): SpawnError {
+  const text = err instanceof Error ? err.message : String(err);
+  const osError = /\(os error (\d+)\)/.exec(text);
+  const code = errorCode(err) ?? (osError ? errnoName(Number(osError[1])) : undefined);
+  return code === undefined ? new SpawnError(file, "EIO", text) : new SpawnError(file, code);
+}
+
+/** The file execvp(3) would run for a name without a slash: the first executable regular file in PATH. */
+function searchPath(file: string, path: string): string | undefined {
+  for (const dir of path.split(":")) {
+    const candidate = dir === "" ? file : `${dir}/${file}`;
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // Not there, or not ours to run: execvp goes on to the next directory.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * spawn(2) `file` as execvp(3) runs it: looked up in PATH when it has no
+ * slash, and, when the kernel cannot execute it (ENOEXEC: a script without
+ * `#!`, a corrupt binary), run by /bin/sh with its path as `$0`. A failure
+ * the runtime throws at once comes back as a {@link SpawnError}; one it
+ * reports later arrives as the process's "error" event.
+ */
+function spawnProgram(file: string, args: readonly string[], options: SpawnOptions): ChildProcess | SpawnError {
+  try {
+    return spawn(file, args, options);
+  } catch (err) {
+    const failure = spawnFailure(file, err);
+    if (failure.code !== "ENOEXEC") return failure;
+  }
+  const script = file.includes("/") ? file : searchPath(file, options.env?.PATH ?? "/bin:/usr/bin");
+  if (script === undefined) return new SpawnError(file, "ENOEXEC");
+  try {
+    return spawn(SCRIPT_SHELL, [script, ...args], { ...options, argv0: SCRIPT_SHELL });
+  } catch (err) {
+    return spawnFailure(file, err);
+  }
+}
+
+/** How a child ended: a wait status, or why it could not be started. */
 export type ChildEnd =
   | { status: number; code: number | null; signal: string | null }
-  | { execError: string };
+  | { execError: SpawnError };
 
 /** A started child. `pid` is undefined when the exec failed. */
 export interface Child {
@@ -35,8 +111,9 @@ export interface ChildOptions {
 }
 
 /**
- * Start `file` (looked up in PATH when it has no slash) with `args`,
- * inheriting stdin, stdout and stderr, without a shell.
+ * Start `file` with `args` as execvp(3) would (PATH lookup, /bin/sh for a
+ * script without `#!`), inheriting stdin, stdout and stderr. A program that
+ * cannot be started ends with its {@link SpawnError}; nothing is thrown.
  *
  * @example
  * ```ts
@@ -46,9 +123,10 @@ export interface ChildOptions {
  */
 export function startChild(file: string, args: string[], opts: ChildOptions): Child {
   const stdio: StdioOptions = ["inherit", "inherit", "inherit", ...(opts.extraFds ?? [])];
-  const proc = spawn(file, args, { argv0: opts.argv0 ?? file, env: opts.env, stdio });
+  const proc = spawnProgram(file, args, { argv0: opts.argv0 ?? file, env: opts.env, stdio });
+  if (proc instanceof SpawnError) return { pid: undefined, ended: Promise.resolve({ execError: proc }) };
   const ended = new Promise<ChildEnd>((resolve) => {
-    proc.once("error", (err) => resolve({ execError: errorCode(err) ?? "ENOENT" }));
+    proc.once("error", (err) => resolve({ execError: spawnFailure(file, err) }));
     proc.once("exit", (code, signal) => resolve({ status: waitStatus(code, signal), code, signal }));
   });
   return { pid: proc.pid, ended };
@@ -156,12 +234,12 @@ export interface CommandOptions {
 
 /**
  * How a command ended: its wait status (the shell's `$?`), exit code or
- * signal, and whether the time limit stopped it; or the errno code of a
- * failed spawn (ENOENT, EACCES…).
+ * signal, and whether the time limit stopped it; or why it could not be
+ * started (a {@link SpawnError}: ENOENT, EACCES…).
  */
 export type CommandEnd =
   | { status: number; code: number | null; signal: string | null; timedOut: boolean }
-  | { execError: string };
+  | { execError: SpawnError };
 
 /** A command started by {@link runCommand}. */
 export interface RunningCommand {
@@ -221,9 +299,9 @@ function deliver(stream: Readable | null, handlers: OutputHandlers | undefined):
 }
 
 /**
- * Run `argv` (argv[0] looked up in PATH when it has no slash; no shell) in
- * a process group of its own, streaming its output to the handlers. The
- * handlers must not throw.
+ * Run `argv` (started as execvp(3) would: PATH lookup, /bin/sh for a
+ * script without `#!`; otherwise no shell) in a process group of its own,
+ * streaming its output to the handlers. The handlers must not throw.
  *
  * `ended` resolves when the command has exited and its stdout and stderr
  * are closed, so a background grandchild still holding them delays it (the
@@ -247,7 +325,7 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
   const [file, ...args] = argv;
   if (file === undefined) throw new RangeError("runCommand: empty argv");
   const wanted = (h: OutputHandlers | undefined) => (h?.onChunk || h?.onLine ? "pipe" : "ignore");
-  const proc = spawn(file, args, {
+  const proc = spawnProgram(file, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: [opts.input === undefined ? "ignore" : "pipe", wanted(opts.stdout), wanted(opts.stderr)],
@@ -255,6 +333,7 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
     // reaches every process the command started.
     detached: true,
   });
+  if (proc instanceof SpawnError) return { pid: undefined, ended: Promise.resolve({ execError: proc }), stop() {} };
   const pid = proc.pid;
   let settled = false;
   let stopping = false;
@@ -297,7 +376,7 @@ export function runCommand(argv: readonly string[], opts: CommandOptions = {}): 
 
   // Listening for good: an "error" event without a listener would throw.
   proc.on("error", (err) => {
-    if (pid === undefined && !settled) settle({ execError: errorCode(err) ?? "ENOENT" });
+    if (pid === undefined && !settled) settle({ execError: spawnFailure(file, err) });
   });
   // Members that outlive a stopped command get the rest of the grace, then
   // SIGKILL; most are just finishing their own SIGTERM, so look again soon.

@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { cpus } from "node:os";
-import { basename } from "node:path";
 
 /** The JavaScript runtime executing this program. */
 export type RuntimeName = "Bun" | "Deno" | "Node";
@@ -25,11 +23,18 @@ export function runtimeName(): RuntimeName {
   return "Node";
 }
 
+/** basename(3) of a path, without loading node:path for it. */
+const basename = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+
+/** The program this process became with {@link becomeProgram}. */
+let became: string | undefined;
+
 /**
  * The name this program was invoked by, as a C program sees basename(argv[0]).
  * A `bun build --compile` executable reports its argv[0] in `process.argv0`
  * (so a symlink's name survives); a script run by `bun` or `deno` is named
- * after its file, without the extension.
+ * after its file, without the extension. After {@link becomeProgram}, the
+ * program's name.
  *
  * @example
  * ```ts
@@ -37,12 +42,29 @@ export function runtimeName(): RuntimeName {
  * ```
  */
 export function invokedName(fallback: string): string {
+  if (became !== undefined) return became;
   const script = process.argv[1] ?? "";
   if (script.startsWith("/$bunfs/") || script.startsWith("B:/~BUN/")) {
     return basename(process.argv0 || fallback) || fallback;
   }
   const name = basename(script).replace(/\.(ts|js|mjs)$/, "");
   return name || fallback;
+}
+
+/**
+ * Run the rest of this process as program `name` with arguments `args`, as
+ * the multi-call executable does for `unt ptbw -V`: `process.argv` then
+ * holds what the program's own executable would see, and
+ * {@link invokedName} answers `name`.
+ *
+ * @example
+ * ```ts
+ * becomeProgram("ptbw", ["-V"]); // then load the program
+ * ```
+ */
+export function becomeProgram(name: string, args: readonly string[]): void {
+  became = name;
+  process.argv.splice(2, process.argv.length - 2, ...args);
 }
 
 /**
@@ -54,5 +76,7 @@ export function invokedName(fallback: string): string {
  * ```
  */
 export function onlineCpus(): number {
-  return Math.max(1, cpus().length);
+  // node:os is loaded here, not with this module, which every program loads:
+  // it would add a few tenths of a millisecond to every start of every program.
+  return Math.max(1, process.getBuiltinModule("node:os").cpus().length);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { ByteQueue } from "../../lib/bytes.ts";
+import { ByteQueue, latin1Bytes } from "../../lib/bytes.ts";
 
 const u8 = (...xs: number[]) => new Uint8Array(xs);
 
@@ -178,5 +178,13 @@ describe("ByteQueue", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("latin1Bytes", () => {
+  test("gives one byte per character, its code", () => {
+    expect(latin1Bytes("ok\r\n")).toEqual(u8(0x6f, 0x6b, 0x0d, 0x0a));
+    expect(latin1Bytes("\xff\x00")).toEqual(u8(0xff, 0x00));
+    expect(latin1Bytes("")).toEqual(u8());
   });
 });

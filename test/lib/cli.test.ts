@@ -449,7 +449,7 @@ describe("dispatch: sub-commands", () => {
     expect((await call(spreed, ["9p", "ls", "--version"])).out).toBe("spreed 1.0.0\n");
   });
 
-  test("a missing or unknown sub-command, or a bad option, is a usage error naming the command", async () => {
+  test("a missing or unknown sub-command, or a bad option, is a usage error naming the command given", async () => {
     const missing = await dispatchError(spreed, ["9p"]);
     expect([missing.message, missing.command]).toEqual(["missing command (ls, read)", "spreed 9p"]);
     const unknown = await dispatchError(spreed, ["9p", "-a", "x", "cat", "/"]);
@@ -461,7 +461,10 @@ describe("dispatch: sub-commands", () => {
     const operand = await dispatchError(spreed, ["9p", "read"]);
     expect([operand.message, operand.command]).toEqual(["missing PATH", "spreed 9p read"]);
     const serveErr = await dispatchError(spreed, ["--bogus"]);
-    expect([serveErr.message, serveErr.command]).toEqual(['unknown option "--bogus"', "spreed serve"]);
+    // The default command was not named: the hint is the program's own --help.
+    expect([serveErr.message, serveErr.command]).toEqual(['unknown option "--bogus"', "spreed"]);
+    const named = await dispatchError(spreed, ["serve", "--bogus"]);
+    expect([named.message, named.command]).toEqual(['unknown option "--bogus"', "spreed serve"]);
   });
 
   test("arbitrary command lines never reject with anything but a UsageError", async () => {
@@ -517,5 +520,22 @@ describe("numberOption", () => {
     for (const text of ["", " 1", "1e3", "0x10", "Infinity", "NaN", "+1"]) {
       expect(() => numberOption("-n", text, { min: -1e9, max: 1e9, fraction: true })).toThrow(UsageError);
     }
+  });
+
+  test("takes exactly the spellings -?DIGITS, and with fraction -?DIGITS.DIGITS? and -?.DIGITS", () => {
+    const spelling = fc.stringMatching(/^[-+.0-9a ]{0,6}$/);
+    fc.assert(
+      fc.property(spelling, fc.boolean(), (text, fraction) => {
+        const wanted = (fraction ? /^-?(\d+(\.\d*)?|\.\d+)$/ : /^-?\d+$/).test(text);
+        let taken = true;
+        try {
+          numberOption("-n", text, { min: -1e9, max: 1e9, fraction });
+        } catch {
+          taken = false;
+        }
+        expect(taken).toBe(wanted);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -134,10 +134,12 @@ describe("client", () => {
     expect(a.stdout.trim()).toBe("0");
   });
 
-  test("14: asking for more tokens than exist fails with 73", async () => {
+  test("14: asking for more tokens than exist fails with 73, ksb's words first, then the pool's size", async () => {
     const w = world();
     const r = await sh("ptbw -m -J3 ptbw -R5 true", { env: w.env });
-    expect(r.stderr).toBe("ptbw: -R 5: cannot allocate resources: Connection reset by network\n");
+    expect(r.stderr).toBe(
+      "ptbw: -R 5: cannot allocate resources: Connection reset by network (the pool has only 3 tokens)\n",
+    );
     expect(r.code).toBe(73);
   });
 

@@ -731,7 +731,7 @@ describe("the make jobserver (§8.5)", () => {
   test("an implicit slot is locked for the utility pid", () => {
     const { broker, connect, ask } = setup({ tokens: iota(3), leader: { child: 777 } });
     const port = new FakeJobserver();
-    broker.attachJobserver(port, 777);
+    broker.attachJobserver(port, { implicitFor: 777 });
     expect(port.gives).toEqual([2]);
     expect(broker.lent).toBe(2);
     connect(1, 100);
@@ -750,7 +750,7 @@ describe("the make jobserver (§8.5)", () => {
   test("a G that free tokens cannot meet reads make's bytes first and unlocks that many, lowest index first", () => {
     const { broker, connect, ask, out } = setup({ tokens: iota(4), leader: { child: 777 } });
     const port = new FakeJobserver();
-    broker.attachJobserver(port, 777); // 0 implicit, 1 2 3 lent
+    broker.attachJobserver(port, { implicitFor: 777 }); // 0 implicit, 1 2 3 lent
     connect(1, 100);
     connect(2, 200);
     port.returned = 1;
@@ -804,7 +804,7 @@ describe("the make jobserver (§8.5)", () => {
   test("detaching returns every lent token and the implicit slot", () => {
     const { broker, connect, ask } = setup({ tokens: iota(4), leader: { child: 777 } });
     const port = new FakeJobserver();
-    broker.attachJobserver(port, 777);
+    broker.attachJobserver(port, { implicitFor: 777 });
     connect(1, 100);
     port.returned = 1;
     expect(ask(1, "Y")).toBe("1\n");
@@ -817,7 +817,7 @@ describe("the make jobserver (§8.5)", () => {
 
   test("leaderGone returns every lent token", () => {
     const { broker } = setup({ tokens: iota(4), leader: { child: 777 } });
-    broker.attachJobserver(new FakeJobserver(), 777);
+    broker.attachJobserver(new FakeJobserver(), { implicitFor: 777 });
     broker.leaderGone();
     expect(broker.lent).toBe(0);
     expect(broker.pool.free).toBe(4);
@@ -832,6 +832,296 @@ describe("the make jobserver (§8.5)", () => {
     broker.leaderGone();
     expect(out.sent(1)).toBe("0\n");
     expect(broker.waiting).toBe(0);
+  });
+});
+
+describe("clients in make's recipes (§8.5)", () => {
+  const EXPORTED = { level: 0, auth: "3,4" };
+  /** A broker lending `count` tokens to make: 0 is the implicit slot (pid 777), make has read every byte. */
+  const recipes = (count: number, o: Partial<BrokerConfig> = {}) => {
+    const s = setup({ tokens: iota(count), leader: { child: 777 }, ...o });
+    const port = new FakeJobserver();
+    s.broker.attachJobserver(port, { implicitFor: 777, exported: EXPORTED });
+    return { ...s, port };
+  };
+
+  test("K names the exported jobserver while it is open and keeps n; I is silent and clears n", () => {
+    const { broker, connect, ask } = setup({ tokens: iota(3), leader: { child: 777 } });
+    connect(1, 100);
+    expect(ask(1, "K")).toBe("-No\n");
+    broker.attachJobserver(new FakeJobserver(), { implicitFor: 777, exported: EXPORTED });
+    expect(ask(1, "2KN")).toBe("0 3,4\n+2\n");
+    expect(ask(1, "2IN")).toBe("+0\n");
+    broker.detachJobserver();
+    expect(ask(1, "K")).toBe("-No\n");
+  });
+
+  test("a recipe's client is served from a token make holds, and it goes back to make without a byte", () => {
+    const { broker, connect, ask, out, port } = recipes(3); // 0 implicit; make holds the bytes of 1 and 2
+    connect(1, 100);
+    expect(ask(1, "G")).toBe(""); // not in a recipe: waits, as every recipe did before
+    connect(2, 200);
+    const takes = port.takes;
+    expect(ask(2, "IG")).toBe("1\n");
+    expect(port.takes).toBeGreaterThan(takes); // make's returned bytes were read first
+    expect(broker.lent).toBe(1);
+    broker.closed(2, undefined, 0);
+    expect([0, 1, 2].map((i) => broker.pool.owner(i))).toEqual([777, -1, -1]);
+    expect(port.gives).toEqual([2]); // no byte written: the recipe still holds the one it read
+    expect(out.sent(1)).toBe(""); // the recipe's token is make's again, not the waiter's
+  });
+
+  test("with -J1 the implicit slot is the recipe's token and returns to the utility", () => {
+    const { broker, connect, ask, port } = recipes(1);
+    expect(port.gives).toEqual([]);
+    connect(1, 100);
+    expect(ask(1, "IG0O")).toBe("0\n100\n");
+    broker.closed(1, undefined, 0);
+    connect(2, 200);
+    expect(ask(2, "0O")).toBe("777\n");
+  });
+
+  test("-R2 takes the recipe's token and one from the pool; more than the pool holds is refused at once", () => {
+    const one = recipes(1);
+    one.connect(1, 100);
+    expect(one.ask(1, "I2G")).toBe("-1\n");
+    expect(one.ask(1, "\n0O")).toBe("777\n"); // nothing drawn
+    const { broker, connect, ask, port } = recipes(3);
+    connect(1, 100);
+    port.returned = 1;
+    expect(ask(1, "I2G")).toBe("1,2\n"); // a byte came back: its token and the recipe's
+    expect(broker.pool.heldBy(-1)).toEqual([]);
+  });
+
+  test("recipes that all want -R2 run one at a time, and every token ends with make", () => {
+    const { broker, connect, ask, out, port } = recipes(3);
+    connect(1, 101);
+    connect(2, 102);
+    connect(3, 103);
+    expect(ask(1, "I2G")).toBe(""); // its token is free while it waits: it must not sit on it
+    expect(ask(2, "I2G")).toBe("1,2\n"); // its own token and the waiting recipe's
+    expect(ask(3, "I2G")).toBe(""); // drew the implicit slot
+    broker.closed(2, undefined, 0); // one token back to make, one free: with 3's, 1 is served
+    expect(out.sent(1)).toBe("0,2\n");
+    broker.closed(1, undefined, 0);
+    expect(out.sent(3)).toBe("");
+    port.returned = 2; // both recipes ended: make gives their bytes back
+    broker.tick(broker.nextDeadline()!);
+    expect(out.sent(3)).toBe("0,1\n");
+    broker.closed(3, undefined, 0);
+    expect(broker.pool.heldBy(777)).toHaveLength(1);
+    expect(broker.lent).toBe(2);
+    expect(broker.pool.free).toBe(0);
+  });
+
+  test("a second client of one recipe waits, then draws the token the first gives back", () => {
+    const { broker, connect, ask, out } = recipes(1);
+    connect(1, 101);
+    connect(2, 102);
+    expect(ask(1, "IG")).toBe("0\n");
+    expect(ask(2, "IG")).toBe("");
+    broker.closed(1, undefined, 0);
+    expect(out.sent(2)).toBe("0\n");
+    broker.closed(2, undefined, 0);
+    expect(broker.pool.owner(0)).toBe(777);
+  });
+
+  test("a recipe's byte back before its client closes settles the debt: the client's token is then freed", () => {
+    const { broker, connect, ask, out, port } = recipes(2); // 0 implicit, 1 lent
+    connect(1, 101);
+    expect(ask(1, "IG")).toBe("1\n");
+    connect(2, 200);
+    port.returned = 1; // the recipe ended, its client lives on
+    expect(ask(2, "G")).toBe("");
+    broker.closed(1, undefined, 0);
+    expect(out.sent(2)).toBe("1\n");
+    expect(broker.lent).toBe(0);
+  });
+
+  test("a recipe's client that leaves holding nothing owes make the next token freed, before any waiter", () => {
+    const { broker, connect, ask, out, port } = recipes(3); // 0 implicit, 1 2 lent
+    connect(1, 100);
+    port.returned = 1;
+    expect(ask(1, "G")).toBe("1\n");
+    connect(2, 200);
+    expect(ask(2, "I2G")).toBe(""); // drew 2, waits for one more
+    connect(3, 300);
+    expect(ask(3, "G")).toBe("2\n"); // the waiting recipe's token
+    broker.closed(2, undefined, 0); // gives up: nothing held, nothing free
+    connect(4, 400);
+    expect(ask(4, "G")).toBe("");
+    broker.closed(1, undefined, 0);
+    expect(broker.pool.owner(1)).toBe(-1);
+    expect(out.sent(4)).toBe("");
+  });
+
+  test("Y and P take the recipe's token too; a busy Y leaves it to the pool", () => {
+    const { broker, connect, ask } = recipes(3);
+    connect(1, 101);
+    expect(ask(1, "IY")).toBe("1\n");
+    connect(2, 102);
+    expect(ask(2, "I2Y")).toBe("-Busy\n");
+    expect(broker.lent).toBe(1); // nobody waits: lent to make again
+    connect(3, 103);
+    expect(ask(3, "IP")).toBe("2\n");
+    connect(4, 104);
+    expect(ask(4, "IP")).toBe("0\n");
+  });
+
+  test("under --fifo the recipe's own token passes the queue, the rest does not", () => {
+    const { connect, ask, out } = recipes(3, { policy: "fifo" });
+    connect(1, 101);
+    expect(ask(1, "G")).toBe("");
+    connect(2, 102);
+    expect(ask(2, "IG")).toBe("1\n");
+    connect(3, 103);
+    expect(ask(3, "I2G")).toBe("");
+    expect(out.sent(1)).toBe("2\n"); // the head of the queue got the waiting recipe's token
+  });
+
+  test("when the jobserver closes, recipes' clients keep their tokens and owe nothing", () => {
+    const { broker, connect, ask } = recipes(2);
+    connect(1, 101);
+    expect(ask(1, "IG")).toBe("1\n");
+    broker.leaderGone();
+    expect(broker.pool.free).toBe(1);
+    broker.closed(1, undefined, 0);
+    expect(broker.pool.free).toBe(2);
+    expect(broker.lent).toBe(0);
+  });
+});
+
+describe("make running clients in its recipes, simulated (§8.5)", () => {
+  /** A fifo shared by make and the broker: `bytes` wait in it. */
+  class Fifo implements Jobserver {
+    bytes = 0;
+    take(): number {
+      const n = this.bytes;
+      this.bytes = 0;
+      return n;
+    }
+    give(count: number): number {
+      this.bytes += count;
+      return count;
+    }
+  }
+
+  interface Job {
+    conn: number;
+    /** A recipe of make's (else a client outside make). */
+    recipe: boolean;
+    state: "started" | "asked" | "granted" | "closed";
+  }
+
+  /**
+   * GNU make against the broker: `targets` recipes, each a client asking for
+   * `want` tokens after `I`. Like make, it runs its first job on its implicit
+   * slot and reads a byte for each further one, and when a job ends while
+   * others run it writes a byte back (its bytes are not tied to jobs).
+   * `plain` clients outside make ask for one token too (with a pool of one
+   * they would wait for the utility's end). The steps pick the order of
+   * events; a fair order then finishes the run, which must end (no
+   * deadlock), never with more work going on than tokens, and with every
+   * token back with make.
+   */
+  function simulate(
+    count: number,
+    want: number,
+    targets: number,
+    plain: number,
+    policy: "credit" | "fifo",
+    steps: number[],
+  ) {
+    const out = new FakeOutput();
+    const broker = new Broker(config({ tokens: iota(count), policy, leader: { child: 777 } }), out.effects, hostWith());
+    const fifo = new Fifo();
+    broker.attachJobserver(fifo, { implicitFor: 777, exported: { level: 0, auth: "3,4" } });
+    const jobs: Job[] = [];
+    let pending = targets;
+    let plainLeft = plain;
+    let nextConn = 1;
+    let now = 0;
+    const recipes = () => jobs.filter((j) => j.recipe).length;
+    const start = (recipe: boolean) => jobs.push({ conn: nextConn++, recipe, state: "started" });
+    const actions = (): (() => void)[] => {
+      const list: (() => void)[] = [];
+      if (pending > 0 && recipes() === 0) list.push(() => (pending--, start(true)));
+      if (pending > 0 && recipes() > 0 && fifo.bytes > 0) list.push(() => (pending--, fifo.bytes--, start(true)));
+      if (plainLeft > 0) list.push(() => (plainLeft--, start(false)));
+      for (const j of jobs) {
+        if (j.state === "started") {
+          list.push(() => {
+            broker.opened(j.conn, PEER, now);
+            broker.received(j.conn, bytes(`${1000 + j.conn}\n${j.recipe ? `I${want}G` : "G"}`), now);
+            j.state = "asked";
+          });
+        }
+        if (j.state === "granted") list.push(() => (broker.closed(j.conn, undefined, now), j.state = "closed"));
+        if (j.state === "closed") {
+          list.push(() => {
+            if (j.recipe && recipes() > 1) fifo.bytes++;
+            jobs.splice(jobs.indexOf(j), 1);
+          });
+        }
+      }
+      return list;
+    };
+    const tick = () => {
+      now += 50;
+      broker.tick(now);
+    };
+    const check = () => {
+      for (const j of jobs) {
+        if (j.state === "asked" && out.sent(j.conn) !== "") {
+          const n = j.recipe ? want : 1;
+          expect(out.sent(j.conn)).toMatch(new RegExp(`^\\d+${",\\d+".repeat(n - 1)}\\n$`));
+          j.state = "granted";
+        }
+      }
+      // Recipes not inside a client work on their job's token; clients on theirs.
+      const working = jobs.filter((j) => j.recipe && (j.state === "started" || j.state === "closed")).length;
+      const granted = jobs.reduce((n, j) => n + (j.state !== "granted" ? 0 : j.recipe ? want : 1), 0);
+      expect(working + granted).toBeLessThanOrEqual(count);
+    };
+    for (const pick of steps) {
+      const list = actions();
+      if (pick % 5 === 0 || list.length === 0) tick();
+      else list[pick % list.length]!();
+      check();
+    }
+    for (let idle = 0; pending > 0 || plainLeft > 0 || jobs.length > 0;) {
+      const [first] = actions();
+      if (first) {
+        first();
+        idle = 0;
+      } else {
+        if (++idle > 3) throw new Error(`deadlock: ${JSON.stringify(jobs)}, ${fifo.bytes} bytes in the fifo`);
+        tick();
+      }
+      check();
+    }
+    expect(broker.pool.heldBy(777)).toHaveLength(1);
+    expect(broker.lent).toBe(fifo.bytes);
+    expect(broker.lent).toBe(count - 1);
+  }
+
+  test("every build ends, never runs more than the pool, and leaves the pool with make", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }).chain((count) =>
+          fc.tuple(
+            fc.constant(count),
+            fc.integer({ min: 1, max: Math.min(2, count) }),
+            fc.integer({ min: 1, max: 8 }),
+            fc.nat(count > 1 ? 2 : 0),
+            fc.constantFrom("credit" as const, "fifo" as const),
+            fc.array(fc.nat(), { maxLength: 80 }),
+          )
+        ),
+        (args) => simulate(...args),
+      ),
+      { numRuns: 400 },
+    );
   });
 });
 

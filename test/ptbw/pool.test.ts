@@ -122,6 +122,20 @@ describe("TokenPool release", () => {
   });
 });
 
+describe("TokenPool transfer", () => {
+  test("a held token changes owner without being freed, and the cursor stays", () => {
+    const pool = new TokenPool(iota(3));
+    expect(pool.take(101, 1)).toEqual([0]);
+    expect(pool.transfer(0, 101, -1)).toBe(true);
+    expect([pool.owner(0), pool.free]).toEqual([-1, 2]);
+    expect(pool.heldBy(101)).toEqual([]);
+    expect(pool.poll(102)).toBe(1);
+    expect(pool.transfer(2, 101, -1)).toBe(false); // not 101's
+    expect(pool.transfer(1, 102, FREE)).toBe(false); // that is a release
+    expect(pool.owner(1)).toBe(102);
+  });
+});
+
 describe("TokenPool properties", () => {
   type Op =
     | { k: "take"; owner: number; n: number }

@@ -422,17 +422,27 @@ describe("psprogConfig targets", () => {
     ]);
   });
 
-  test("-T is -s 127.0.0.1", () => {
-    expect(psprog(["-T"]).cfg).toMatchObject({
+  test("-T is the whole test ring, as pzog -T: the five names on 127.0.0.1..127.0.0.5", () => {
+    const { cfg } = psprog(["-T", "-p", "6000"]);
+    expect(cfg.strategy).toBe("random");
+    expect(cfg.targets.map((t) => `${t.label}@${t.host}:${t.port}`)).toEqual([
+      "la@127.0.0.1:6000",
+      "test@127.0.0.2:6000",
+      "lg@127.0.0.3:6000",
+      "sm@127.0.0.4:6000",
+      "g@127.0.0.5:6000",
+    ]);
+    expect(psprog(["--testing"]).cfg.targets.map((t) => t.port)).toEqual([55551, 55551, 55551, 55551, 55551]);
+  });
+
+  test("-T goes with -r and -s: ring order, or one member by name or address", () => {
+    expect(psprog(["-T", "-r"]).cfg).toMatchObject({ strategy: "round-robin", targets: { length: 5 } });
+    expect(psprog(["-Tr"]).cfg.strategy).toBe("round-robin");
+    expect(psprog(["-T", "-s", "lg"]).cfg).toMatchObject({
       strategy: "specific",
-      targets: [{ label: "127.0.0.1", host: "127.0.0.1", port: 55551 }],
+      targets: [{ label: "lg", host: "127.0.0.3", port: 55551 }],
     });
-    expect(psprog(["-T", "-p", "6000"]).cfg.targets).toEqual([{ label: "127.0.0.1", host: "127.0.0.1", port: 6000 }]);
-    expect(psprog(["--testing"]).cfg).toEqual({
-      ...psprog(["-s", "127.0.0.1"]).cfg,
-      content: expect.any(Function),
-      random: expect.any(Function),
-    });
+    expect(psprog(["-T", "-s", "127.0.0.4"]).cfg.targets).toEqual([{ label: "sm", host: "127.0.0.4", port: 55551 }]);
   });
 
   test("-s takes a member name, a member's host, or any other host", () => {
@@ -450,8 +460,8 @@ describe("psprogConfig targets", () => {
     expect(psprog(["-s", "lg"]).cfg.strategy).toBe("specific");
   });
 
-  test("-r, -s and -T exclude each other", () => {
-    for (const argv of [["-r", "-s", "lg"], ["-r", "-T"], ["-s", "lg", "-T"], ["-r", "-s", "lg", "-T"]]) {
+  test("-r and -s exclude each other", () => {
+    for (const argv of [["-r", "-s", "lg"], ["-r", "-s", "lg", "-T"]]) {
       expect(() => psprog(argv)).toThrow(UsageError);
     }
   });
@@ -470,7 +480,8 @@ describe("psprogConfig targets", () => {
       host: "127.0.0.3",
       port: 7003,
     }]);
-    expect(psprog(["-T"], RING_FILE).cfg.targets).toEqual([{ label: "la", host: "127.0.0.1", port: 7001 }]);
+    // A ring file takes precedence over -T, as in pzog.
+    expect(psprog(["-T"], RING_FILE).cfg.targets).toEqual(psprog([], RING_FILE).cfg.targets);
   });
 
   test("a bad ring is a configuration error", () => {

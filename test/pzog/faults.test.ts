@@ -21,8 +21,9 @@ type Outcomes = Record<"ok" | "noack" | "down", string[]>;
 function outcomes(r: TestRing): Outcomes {
   const by: Outcomes = { ok: [], noack: [], down: [] };
   for (const line of r.psprogLog()) {
+    // `<date> <time> <member> ok|noack <content>`, or `… down <cause> <content>`.
     const w = line.split(" ");
-    by[w[3] as keyof Outcomes].push(w.slice(4).join(" "));
+    by[w[3] as keyof Outcomes].push(w.slice(w[3] === "down" ? 5 : 4).join(" "));
   }
   return by;
 }

@@ -12,10 +12,12 @@ import fc from "fast-check";
 import type { ConnId, StreamAddress, StreamPeer } from "../../lib/core.ts";
 import type { Mode } from "../../lib/pzog/codec.ts";
 import type { FsyncPolicy } from "../../lib/pzog/config.ts";
+import type { LinkState } from "../../lib/pzog/link.ts";
 import { type LogFile, type NodeEffects, type NodeSettings, RingNode } from "../../lib/pzog/node.ts";
 import { PeerQueue, type SpoolStore } from "../../lib/pzog/queue.ts";
 import { defaultRing } from "../../lib/pzog/ring.ts";
 import { SeenSet } from "../../lib/pzog/seen.ts";
+import type { PeerStatus } from "../../lib/pzog/status.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -322,7 +324,7 @@ describe("RingNode stop (§6.3)", () => {
     const { node, fx, dials } = makeNode(2, {}, [3, 4]);
     node.opened(1, CLIENT, 0);
     node.received(1, b("a\r\n"), 0);
-    node.stop(0);
+    node.stop(0, "SIGTERM");
     node.opened(2, CLIENT, 0);
     node.tick(0);
     const calls = fx.take();
@@ -341,7 +343,7 @@ describe("RingNode stop (§6.3)", () => {
     const end = fx.take();
     expect(end.filter((c) => c[0] === "abort").length).toBe(4);
     expect(end.slice(-3)).toEqual([
-      ["append", "errors", "stop undelivered la=0 test=0 sm=0 g=0\n"],
+      ["append", "errors", "stop lg sigterm status=0 undelivered la=0 test=0 sm=0 g=0\n"],
       ["commit", true],
       ["done"],
     ]);
@@ -351,15 +353,77 @@ describe("RingNode stop (§6.3)", () => {
     const slow = makeNode(2, { drainTimeoutMs: 500 }, [3, 4]);
     slow.node.opened(1, CLIENT, 0);
     slow.node.received(1, b("a\r\n"), 0);
-    slow.node.stop(0);
+    slow.node.stop(0, "SIGTERM");
     slow.node.tick(0);
     expect(slow.node.nextDeadline()).toBe(500);
     slow.node.tick(500);
-    expect(slow.fx.records()).toContain("stop undelivered la=0 test=0 sm=1 g=1");
+    expect(slow.fx.records()).toContain("stop lg sigterm status=0 undelivered la=0 test=0 sm=1 g=1");
     const twice = makeNode(2, {}, [3]);
-    twice.node.stop(0);
-    twice.node.stop(1);
+    twice.node.stop(0, "SIGTERM");
+    twice.node.stop(1, "SIGINT");
     expect(twice.fx.take().at(-1)).toEqual(["done"]);
+  });
+});
+
+describe("RingNode status (pzog status)", () => {
+  test("the snapshot shows each link, its queue and in-flight lines, clients and counters, with no effects", () => {
+    const { node, fx } = makeNode(2, {}, [3, 4]);
+    node.opened(1, CLIENT, 5);
+    node.received(1, b("a\r\n"), 5);
+    node.tick(5);
+    fx.take();
+    const line = "2#2.1000.1 a\r\n".length;
+    const s = node.status(10);
+    expect(fx.take()).toEqual([]);
+    expect(s).toMatchObject({
+      name: "lg",
+      index: 2,
+      ring: ["la", "test", "lg", "sm", "g"],
+      protocol: "0.3",
+      epoch: 1000,
+      state: "running",
+      startedAt: 0,
+      now: 10,
+      clients: 1,
+      maxClients: 256,
+      peerConnections: 0,
+      paused: { clients: false, relay: false },
+      counters: { accepted: 1, relayed: 0, duplicates: 0, badLines: 0, bypassed: 0 },
+    });
+    const peer = (index: number, link: LinkState, queued: number, bytes: number, inFlight: number): PeerStatus => ({
+      name: ring[index]!.name,
+      index,
+      address: `${ip(index)}:55552`,
+      link,
+      since: 0,
+      lastFailure: null,
+      queued,
+      queuedBytes: bytes,
+      inFlight,
+      spoolBytes: bytes,
+    });
+    expect(s.peers).toEqual([
+      peer(0, "connecting", 0, 0, 0),
+      peer(1, "connecting", 0, 0, 0),
+      peer(3, "up", 1, line, 1),
+      peer(4, "up", 1, line, 1),
+    ]);
+  });
+
+  test("a link that fails is down since then, with its reason; an acknowledged line stays in the spool", () => {
+    const { node, dials } = makeNode(2, {}, [3, 4]);
+    node.opened(1, CLIENT, 5);
+    node.received(1, b("a\r\n"), 5);
+    node.tick(5);
+    node.received(dials.get(4)!, b("ok\r\n"), 6);
+    node.closed(dials.get(3)!, "ECONNRESET", 20);
+    node.tick(20);
+    const peers = new Map(node.status(30).peers.map((p) => [p.name, p]));
+    expect(peers.get("sm")).toMatchObject({ link: "down", since: 20, lastFailure: "reset", queued: 1, inFlight: 0 });
+    expect(peers.get("g")).toMatchObject({ link: "up", since: 0, queued: 0, queuedBytes: 0, inFlight: 0 });
+    expect(peers.get("g")!.spoolBytes).toBe("2#2.1000.1 a\r\n".length);
+    node.stop(40, "SIGTERM");
+    expect(node.status(40).state).toBe("stopping");
   });
 });
 

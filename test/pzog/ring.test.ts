@@ -2,8 +2,8 @@
  * A real five-node ring on 127.0.0.1..127.0.0.5 (dist/pzog, dist/psprog):
  * every line any node accepts reaches all five access.logs exactly once.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { TestRing } from "./testring.ts";
+import { describe, expect, test } from "bun:test";
+import { ringForTests, TestRing } from "./testring.ts";
 
 /** Every node holds exactly `expected` (sorted bodies), no line twice. */
 function expectAllHold(ring: TestRing, expected: string[]): void {
@@ -18,13 +18,8 @@ function acked(ring: TestRing): string[] {
 }
 
 describe("a healthy ring", () => {
-  let ring: TestRing;
-  beforeAll(async () => {
-    ring = await TestRing.start();
-  });
-  afterAll(async () => {
-    await ring.stopAll();
-  });
+  let ring!: TestRing;
+  ringForTests((started) => (ring = started));
 
   test("every node logs four peer-up lines after start", () => {
     for (const node of ring.nodes) {
@@ -55,9 +50,9 @@ describe("a healthy ring", () => {
     expectAllHold(ring, sent);
   });
 
-  test("psprog -T sends to 127.0.0.1 only (member la)", async () => {
+  test("psprog -s 127.0.0.1 sends to that address only, logged as member la", async () => {
     const before = ring.psprogLog().length;
-    const r = await ring.psprog(["-T", "-n", "10", "-i", "0"]);
+    const r = await ring.psprog(["-s", "127.0.0.1", "-n", "10", "-i", "0"]);
     expect(r.code).toBe(0);
     const lines = ring.psprogLog().slice(before);
     expect(lines.length).toBe(10);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { TargetPicker } from "../../lib/pzog/targets.ts";
+import { downCause, TargetPicker } from "../../lib/pzog/targets.ts";
 
 /** A random source that replays `values` (then repeats the last one). */
 const replay = (values: number[]) => {
@@ -68,5 +68,23 @@ describe("TargetPicker", () => {
     expect(sorted([...firsts])).toEqual([0, 1, 2, 3, 4]);
     // 120 permutations; 500 draws see far more than 5 of them.
     expect(orders.size).toBeGreaterThan(30);
+  });
+});
+
+describe("downCause", () => {
+  test("a refused connection, a timeout and an unreachable host each have their word", () => {
+    expect(downCause("ECONNREFUSED")).toBe("refused");
+    expect(downCause("ETIMEDOUT")).toBe("timeout");
+    for (const code of ["EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL"]) {
+      expect(downCause(code)).toBe("unreachable");
+    }
+  });
+
+  test("a name that does not resolve, a reset while opening, and anything else", () => {
+    for (const code of ["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME"]) expect(downCause(code)).toBe("unresolved");
+    for (const code of ["ECONNRESET", "ECONNABORTED", "EPIPE"]) expect(downCause(code)).toBe("reset");
+    for (const code of [undefined, "EACCES", "EMFILE", "constructor", "toString"]) {
+      expect(downCause(code)).toBe("error");
+    }
   });
 });

@@ -3,8 +3,10 @@
  * and one peer port, free on all five addresses, a ring file, a directory
  * per node, and helpers to start, stop, kill and inspect the nodes.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { StatusDocument } from "../../lib/pzog/status.ts";
 import { tempDir } from "../helpers/fs.ts";
 import { freePort, waitFor } from "../helpers/net.ts";
 import { type Background, background, binary, type Finished, run } from "../helpers/process.ts";
@@ -75,6 +77,13 @@ export class Node {
       { cwd: this.dir },
     );
     await waitFor(`${this.name} to listen`, () => this.errorsSinceStart().length > 0, 10_000);
+  }
+
+  /** What `pzog status --json` says of this node. */
+  async status(): Promise<StatusDocument> {
+    const r = await run([binary("pzog"), "status", "--json", "--spool-dir", "spool"], { cwd: this.dir });
+    if (r.code !== 0) throw new Error(`pzog status of ${this.name}: exit ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
   }
 
   /** Wait until this node's four outbound links are up. */
@@ -162,4 +171,25 @@ export class TestRing {
   async stopAll(): Promise<void> {
     await Promise.all(this.nodes.filter((n) => n.proc).map((n) => n.stop()));
   }
+}
+
+/**
+ * One ring for the tests of the enclosing file or describe block: started
+ * before the first, stopped after the last, handed to `use` once it is up.
+ *
+ * @example
+ * ```ts
+ * let ring!: TestRing;
+ * ringForTests((started) => (ring = started));
+ * ```
+ */
+export function ringForTests(use: (ring: TestRing) => void, opts?: RingOptions): void {
+  let ring: TestRing | undefined;
+  beforeAll(async () => {
+    ring = await TestRing.start(opts);
+    use(ring);
+  });
+  afterAll(async () => {
+    await ring?.stopAll();
+  });
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { waitFor } from "../helpers/net.ts";
 import { RawStream } from "../helpers/raw.ts";
 import { FakeMember } from "./fakepeer.ts";
-import { ip, NAMES, TestRing } from "./testring.ts";
+import { ip, NAMES, ringForTests, TestRing } from "./testring.ts";
 
 const CRLF = "\r\n";
 
@@ -22,13 +22,8 @@ async function replies(c: RawStream, n: number): Promise<string> {
 }
 
 describe("the client port", () => {
-  let ring: TestRing;
-  beforeAll(async () => {
-    ring = await TestRing.start();
-  });
-  afterAll(async () => {
-    await ring.stopAll();
-  });
+  let ring!: TestRing;
+  ringForTests((started) => (ring = started));
   const lg = () => ring.nodes[2]!;
   const open = () => RawStream.tcp(ip(2), ring.clientPort);
 
@@ -219,7 +214,7 @@ describe("timers and signals", () => {
     expect(end.code).toBe(0);
     // Nothing to drain: well within the drain timeout, not at its end.
     expect(performance.now() - t0).toBeLessThan(5000);
-    expect(node.errors().at(-1)).toMatch(/ stop undelivered la=0 test=0 lg=0 sm=0$/);
+    expect(node.errors().at(-1)).toMatch(/ stop g sigterm status=0 undelivered la=0 test=0 lg=0 sm=0$/);
     await ring.stopAll();
   });
 });

@@ -5,14 +5,16 @@
  *
  * @module
  */
-import { describeError, strerror } from "../../errno.ts";
+import { describeError } from "../../errno.ts";
 import { EX, Fatal } from "../../exit.ts";
 import { startChild } from "../../runtime/process.ts";
 import { TIMED_OUT, withTimeout } from "../../runtime/time.ts";
 import type { Log } from "../../log.ts";
 import { printOut } from "../../runtime/stdio.ts";
 import { type Env, PREFIX, selectManager } from "../discovery.ts";
+import { isRecipeOf, recipeJobserver } from "../makeflags.ts";
 import type { PtbwOptions } from "../options.ts";
+import { command, parseJobserver } from "../protocol.ts";
 import { formatJson, formatTableau } from "../tableau.ts";
 import { LinkError, ManagerLink, TableauFailure, TimedOut } from "./link.ts";
 
@@ -42,14 +44,14 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
 
   const limit = o.try ? { text: "0", seconds: 0 } : o.timeout;
   const deadline = limit === undefined ? undefined : Date.now() + limit.seconds * 1000;
-  const timedOut = () => new Fatal(`-R ${want}: timed out after ${limit!.text} seconds`, EX.TEMPFAIL);
+  const timedOut = () =>
+    new Fatal(`-R ${want}: timed out after ${limit!.text} second${limit!.seconds === 1 ? "" : "s"}`, EX.TEMPFAIL);
 
   let link: ManagerLink;
   try {
     link = await ManagerLink.connect(socket, process.pid, deadline);
   } catch (err) {
-    if (err instanceof TimedOut) throw timedOut();
-    throw new Fatal(`${socket}: cannot establish client connection`, EX.DATAERR);
+    throw new Fatal(`${socket}: cannot establish client connection: ${reason(err)}`, EX.DATAERR);
   }
 
   const operands = o.operands;
@@ -58,6 +60,7 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
   let tokens: string[] = [];
   if (want > 0) {
     try {
+      await joinRecipe(link, env);
       const names = limit === undefined
         ? await link.allocate(want)
         : await allocateBefore(link, want, deadline!, o.try);
@@ -66,8 +69,7 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
       link.close();
       if (err instanceof TimedOut) throw timedOut();
       if (err instanceof Fatal) throw err;
-      const why = err instanceof LinkError ? strerror(err.code) : describeError(err);
-      throw new Fatal(`-R ${want}: cannot allocate resources: ${why}`, EX.CANTCREAT);
+      throw new Fatal(`-R ${want}: cannot allocate resources: ${reason(err)}`, EX.CANTCREAT);
     }
   }
 
@@ -80,7 +82,7 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
   const end = await child.ended;
   let status: number;
   if ("execError" in end) {
-    log.error(`execvp: ${file}: ${strerror(end.execError)}`);
+    log.error(`execvp: ${end.execError.message}`);
     status = EX.OSERR;
   } else {
     status = end.status;
@@ -88,6 +90,19 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
   if (o.quit) await link.quit();
   link.close();
   return status;
+}
+
+/**
+ * Inside a recipe of the make our manager lends its pool to, say so (`I`):
+ * the manager then meets the request first from the recipe's own token, so
+ * recipes that are clients cannot deadlock (spec §8.5). The manager is
+ * asked (`K`) only when our MAKEFLAGS names a jobserver at a make level.
+ */
+async function joinRecipe(link: ManagerLink, env: Env): Promise<void> {
+  const mine = recipeJobserver(env);
+  if (!mine) return;
+  const exported = parseJobserver((await link.ask("K")) ?? "");
+  if (exported && isRecipeOf(mine, exported)) link.socket.write(command("I"));
 }
 
 /** `--try` / `--timeout`: `Y` first; when busy, `G` until the deadline. */
@@ -99,7 +114,6 @@ async function allocateBefore(
 ): Promise<Uint8Array[]> {
   const first = await link.tryAllocate(want);
   if ("granted" in first) return link.names(first.granted);
-  if (first.refused === "too-many") throw new LinkError("ENETRESET");
   if (first.refused === "unsupported") {
     throw new Fatal("manager does not support --try/--timeout", EX.UNAVAILABLE);
   }
@@ -109,6 +123,11 @@ async function allocateBefore(
   // Closing the connection makes the manager drop our queued request.
   link.close();
   throw new TimedOut();
+}
+
+/** ksb's strerror text of a failed connection or request, and why when we know. */
+function reason(err: unknown): string {
+  return err instanceof LinkError ? err.message : describeError(err);
 }
 
 async function tableau(link: ManagerLink, o: PtbwOptions, socket: string, prog: string): Promise<number> {

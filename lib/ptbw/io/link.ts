@@ -1,15 +1,16 @@
 /**
  * A client's connection to a ptbw manager (ours or the original): connect
- * with the original's patient retries, announce our pid, and the
- * request/reply sequences of ksb's client library.
+ * with the original's patient retries (or, under a deadline, waiting for
+ * the socket to appear), announce our pid, and the request/reply sequences
+ * of ksb's client library.
  *
  * @module
  */
 import type { Socket } from "node:net";
 import { statSync } from "node:fs";
-import { errorCode } from "../../errno.ts";
+import { errorCode, strerror } from "../../errno.ts";
 import { SocketReader } from "../../net/reader.ts";
-import { connectStream } from "../../net/stream-sockets.ts";
+import { connectStream, SUN_PATH_MAX } from "../../net/stream-sockets.ts";
 import { sleep } from "../../runtime/time.ts";
 import { command, credentials, parseGrant, parseName, parseNumber, parseStatus } from "../protocol.ts";
 import type { TableauData } from "../tableau.ts";
@@ -18,10 +19,24 @@ import type { TableauData } from "../tableau.ts";
 const LINE_MAX = 1 << 20;
 const NL = 0x0a;
 
-/** A failure with the errno code the original library would have set. */
+/** Under a deadline, how often a socket that does not exist yet is looked for: first, and at most. */
+const APPEAR_POLL_FIRST_MS = 10;
+const APPEAR_POLL_MAX_MS = 250;
+
+/**
+ * A failure with the errno code the original library would have set, and
+ * why, when we know more than the code says. The message is strerror(3)'s
+ * text, then the reason in parentheses.
+ *
+ * @example
+ * ```ts
+ * new LinkError("ENETRESET", "the pool has only 3 tokens").message;
+ * // "Connection reset by network (the pool has only 3 tokens)"
+ * ```
+ */
 export class LinkError extends Error {
-  constructor(readonly code: string, message = code) {
-    super(message);
+  constructor(readonly code: string, reason?: string) {
+    super(reason === undefined ? strerror(code) : `${strerror(code)} (${reason})`);
     this.name = "LinkError";
   }
 }
@@ -38,7 +53,58 @@ const decoder = new TextDecoder();
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
 
 /** Outcome of a non-blocking request (`Y`). */
-export type TryResult = { granted: number[] } | { refused: "too-many" | "busy" | "unsupported" };
+export type TryResult = { granted: number[] } | { refused: "busy" | "unsupported" };
+
+/** The manager went away while we waited for a reply. */
+const lost = () => new LinkError("ENETRESET", "the manager closed the connection");
+
+/** One connection attempt, failing with the errno code and what it means for a manager's socket. */
+async function dial(path: string): Promise<Socket> {
+  if (new TextEncoder().encode(path).length > SUN_PATH_MAX) throw new LinkError("ENAMETOOLONG");
+  let isSocket: boolean;
+  try {
+    isSocket = statSync(path).isSocket();
+  } catch (err) {
+    throw new LinkError(errorCode(err) ?? "ENOENT");
+  }
+  try {
+    return await connectStream({ path });
+  } catch (err) {
+    const code = errorCode(err) ?? "EIO";
+    if (code !== "ECONNREFUSED") throw new LinkError(code);
+    throw new LinkError(code, isSocket ? "no manager listens on this socket" : "not a socket");
+  }
+}
+
+/** ksb's patience: a refused connection is tried ten times, sleeping 0, 1, … 9 seconds. */
+async function dialPatiently(path: string): Promise<Socket> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await dial(path);
+    } catch (err) {
+      if (!(err instanceof LinkError) || err.code !== "ECONNREFUSED") throw err;
+      await sleep(attempt * 1000);
+      if (attempt === 9) throw err;
+    }
+  }
+}
+
+/** Until `deadline`: a socket that does not exist yet is waited for; a refusal fails at once. */
+async function dialBefore(path: string, deadline: number): Promise<Socket> {
+  for (let pause = APPEAR_POLL_FIRST_MS;; pause = Math.min(2 * pause, APPEAR_POLL_MAX_MS)) {
+    try {
+      return await dial(path);
+    } catch (err) {
+      if (!(err instanceof LinkError) || err.code !== "ENOENT" || Date.now() >= deadline) throw err;
+      await sleep(Math.min(pause, deadline - Date.now()));
+    }
+  }
+}
+
+/** "only 3 tokens", "only 1 token". */
+function only(count: number): string {
+  return `only ${count} token${count === 1 ? "" : "s"}`;
+}
 
 /**
  * An open, identified connection to a manager.
@@ -65,33 +131,17 @@ export class ManagerLink {
   }
 
   /**
-   * Connect to `path` and identify as `pid`. A refused connection (a manager
-   * still starting, or a stale socket) is retried ten times, sleeping 0, 1,
-   * … 9 seconds; other errors fail at once. With `deadline` (ms since the
-   * epoch) the retries stop there with {@link TimedOut}.
+   * Connect to `path` and identify as `pid`. Without `deadline`, as ksb's
+   * library: a refused connection (a manager still starting, or a stale
+   * socket) is retried ten times, sleeping 0, 1, … 9 seconds, and other
+   * errors fail at once. With `deadline` (ms since the epoch, `--timeout`):
+   * a socket that does not exist yet is waited for until then, and a
+   * refused one fails at once, so a dead manager never looks busy.
+   *
+   * @throws {LinkError} with the errno code and reason of the failure.
    */
   static async connect(path: string, pid: number, deadline?: number): Promise<ManagerLink> {
-    try {
-      statSync(path);
-    } catch (err) {
-      throw new LinkError(errorCode(err) ?? "ENOENT");
-    }
-    let socket: Socket | undefined;
-    for (let attempt = 0; !socket; attempt++) {
-      try {
-        socket = await connectStream({ path });
-      } catch (err) {
-        const code = errorCode(err) ?? "EIO";
-        if (code !== "ECONNREFUSED") throw new LinkError(code);
-        const wait = attempt * 1000;
-        if (deadline !== undefined && Date.now() + wait >= deadline) {
-          await sleep(Math.max(0, deadline - Date.now()));
-          throw new TimedOut();
-        }
-        await sleep(wait);
-        if (attempt === 9) throw new LinkError(code);
-      }
-    }
+    const socket = deadline === undefined ? await dialPatiently(path) : await dialBefore(path, deadline);
     const reader = new SocketReader(socket);
     socket.write(credentials(pid));
     socket.write(command("S"));
@@ -99,7 +149,7 @@ export class ManagerLink {
     const status = line && parseStatus(text(line));
     if (!status) {
       socket.destroy();
-      throw new LinkError("EPROTO");
+      throw new LinkError("EPROTO", line === null ? "closed during the handshake" : "not a ptbw manager");
     }
     return new ManagerLink(socket, reader, status.count, status.space);
   }
@@ -113,23 +163,32 @@ export class ManagerLink {
 
   /**
    * `nG`, blocking until granted, then each token's name. Throws LinkError
-   * ENETRESET when refused or cut off, as the original library did.
+   * ENETRESET when refused or cut off, as the original library did, with
+   * the reason.
    */
   async allocate(n: number): Promise<Uint8Array[]> {
     const list = await this.ask("G", n);
-    const indexes = list === null ? null : parseGrant(list, n);
-    if (!indexes) throw new LinkError("ENETRESET");
+    if (list === null) throw lost();
+    const indexes = parseGrant(list, n);
+    if (!indexes) throw this.#refusal(n, list);
     return this.names(indexes);
   }
 
-  /** `nY`: the non-blocking request of our `--try`/`--timeout`. */
+  /** `nY`: the non-blocking request of our `--try`/`--timeout`; a refusal throws as for {@link allocate}. */
   async tryAllocate(n: number): Promise<TryResult> {
     const line = await this.ask("Y", n);
-    if (line === null) throw new LinkError("ENETRESET");
+    if (line === null) throw lost();
     if (line === "-Busy") return { refused: "busy" };
     if (line === "-No") return { refused: "unsupported" };
     const indexes = parseGrant(line, n);
-    return indexes ? { granted: indexes } : { refused: "too-many" };
+    if (!indexes) throw this.#refusal(n, line);
+    return { granted: indexes };
+  }
+
+  /** A manager refuses a grant only for more tokens than it has; anything else is a bad reply. */
+  #refusal(n: number, reply: string): LinkError {
+    if (n > this.count) return new LinkError("ENETRESET", `the pool has ${only(this.count)}`);
+    return new LinkError("ENETRESET", `the manager answered ${JSON.stringify(reply.slice(0, 40))}`);
   }
 
   /** The names of granted tokens (`N` each, pipelined). */
@@ -139,7 +198,7 @@ export class ManagerLink {
     for (let k = 0; k < indexes.length; k++) {
       const line = await this.reader.until(NL, LINE_MAX);
       const name = line && parseName(line);
-      if (!name) throw new LinkError(line === null ? "ENETRESET" : "EPROTOTYPE");
+      if (!name) throw line === null ? lost() : new LinkError("EPROTOTYPE");
       names.push(name.slice());
     }
     return names;

@@ -33,6 +33,7 @@ import { detachStdio } from "../../runtime/stdio.ts";
 import type { Log } from "../../log.ts";
 import { Broker, type Jobserver } from "../broker.ts";
 import { type Env, managerLevel, publish, selectManager } from "../discovery.ts";
+import { type MakeJobserver, makeLevel, utilityMakeflags } from "../makeflags.ts";
 import type { PtbwOptions } from "../options.ts";
 import { iota, parseTags } from "../tags.ts";
 import { defaultTokenCount } from "../usage.ts";
@@ -144,9 +145,13 @@ async function prepare(o: PtbwOptions, ctx: ProgramContext, left: Leftovers): Pr
   const source = await loadTokens(o, ctx.env, ctx.log);
   const bound = await bindSocket(o, space, left);
   left.server = bound.server;
-  const jobserver = o.jobserver ? openJobserver(`${bound.space}/jobserver`, o.jobserver, left) : undefined;
+  const jobserver = o.jobserver
+    ? openJobserver(`${bound.space}/jobserver`, o.jobserver, makeLevel(ctx.env.MAKELEVEL), left)
+    : undefined;
   const childEnv = publish(ctx.env, bound.path, level, o.detach);
-  if (jobserver) childEnv.MAKEFLAGS = makeflags(ctx.env.MAKEFLAGS, source.tokens.length, jobserver);
+  if (jobserver) {
+    childEnv.MAKEFLAGS = utilityMakeflags(ctx.env.MAKEFLAGS, source.tokens.length, jobserver.exported.auth);
+  }
   return { space: bound.space, source, server: bound.server, childEnv, jobserver };
 }
 
@@ -164,7 +169,7 @@ async function startUtility(o: PtbwOptions, ctx: ProgramContext, setup: Setup): 
     closeSync(js.childWrite!);
   }
   void child.ended.then((end) => {
-    if ("execError" in end) ctx.log.error(`execvp: ${word}: ${strerror(end.execError)}`);
+    if ("execError" in end) ctx.log.error(`execvp: ${end.execError.message}`);
   });
   if (child.pid === undefined) {
     await child.ended;
@@ -209,7 +214,7 @@ async function serve(
   );
   runner.start(broker);
   streams.serve("ptbw", setup.server);
-  if (jobserver) broker.attachJobserver(jobserver.tokens, child?.pid);
+  if (jobserver) broker.attachJobserver(jobserver.tokens, { implicitFor: child?.pid, exported: jobserver.exported });
   let status: number = EX.OK;
   void child?.ended.then((end) => {
     status = "execError" in end ? EX.OSERR : end.status;
@@ -402,12 +407,14 @@ interface JobserverFifo {
   style: "pipe" | "fifo";
   path: string;
   tokens: Jobserver;
+  /** What the utility's MAKEFLAGS names, at the utility's make level (the `K` reply). */
+  exported: MakeJobserver;
   /** Pipe style: the descriptors the utility gets as fds 3 and 4. */
   childRead?: number;
   childWrite?: number;
 }
 
-function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): JobserverFifo {
+function openJobserver(path: string, style: "pipe" | "fifo", level: number, left: Leftovers): JobserverFifo {
   try {
     makeFifo(path, 0o600);
   } catch (err) {
@@ -441,8 +448,10 @@ function openJobserver(path: string, style: "pipe" | "fifo", left: Leftovers): J
       }
     },
   };
-  if (style === "fifo") return { style, path, tokens };
-  return { style, path, tokens, childRead: openSync(path, "r"), childWrite: openSync(path, "w") };
+  if (style === "fifo") return { style, path, tokens, exported: { level, auth: `fifo:${path}` } };
+  const childRead = openSync(path, "r");
+  const childWrite = openSync(path, "w");
+  return { style, path, tokens, exported: { level, auth: "3,4" }, childRead, childWrite };
 }
 
 function closeJobserver(left: Leftovers): void {
@@ -450,10 +459,4 @@ function closeJobserver(left: Leftovers): void {
   left.fifoFd = undefined;
   if (left.fifo !== undefined) unlinkQuietly(left.fifo);
   left.fifo = undefined;
-}
-
-/** MAKEFLAGS for the utility: the old value plus our jobserver. */
-function makeflags(old: string | undefined, count: number, js: JobserverFifo): string {
-  const auth = js.style === "pipe" ? "3,4" : `fifo:${js.path}`;
-  return `${old ? `${old} ` : ""}-j${count} --jobserver-auth=${auth}`;
 }

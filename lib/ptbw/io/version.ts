@@ -5,17 +5,20 @@
  *
  * @module
  */
-import { lstatSync } from "node:fs";
 import { describeError } from "../../errno.ts";
 import { onlineCpus, runtimeName } from "../../runtime/runtime.ts";
 import type { Env } from "../discovery.ts";
 import type { PtbwOptions } from "../options.ts";
 import { versionText } from "../usage.ts";
 
-/** lstat(2) of `path`: null if it exists, else the strerror text. */
+/**
+ * lstat(2) of `path`: null if it exists, else the strerror text. node:fs
+ * is loaded here, only when the environment names a socket: loading it
+ * with this module would cost every `-V` about 1 ms.
+ */
 function lstatProblem(path: string): string | null {
   try {
-    lstatSync(path);
+    process.getBuiltinModule("node:fs").lstatSync(path);
     return null;
   } catch (err) {
     return describeError(err);

@@ -7,7 +7,7 @@
 import type { Socket } from "node:net";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { describeError } from "../../errno.ts";
+import { describeError, errorCode } from "../../errno.ts";
 import { EX, Fatal } from "../../exit.ts";
 import { SocketReader } from "../../net/reader.ts";
 import { connectStream } from "../../net/stream-sockets.ts";
@@ -18,10 +18,10 @@ import { sleep, TIMED_OUT, withTimeout } from "../../runtime/time.ts";
 import { encodeClientLine, KEEPALIVE, QUIT } from "../codec.ts";
 import { logTimestamp } from "../escape.ts";
 import type { PsprogConfig, Target } from "../psprog-options.ts";
-import { TargetPicker } from "../targets.ts";
+import { type DownCause, downCause, TargetPicker } from "../targets.ts";
 
-/** Outcome of one message. */
-export type Result = "ok" | "noack" | "down";
+/** Outcome of one message: `down` carries why the last candidate could not be reached. */
+export type Result = "ok" | "noack" | `down ${DownCause}`;
 
 const KEEPALIVE_IDLE_MS = 300_000;
 const QUIT_WAIT_MS = 5000;
@@ -94,7 +94,7 @@ export async function runPsprog(cfg: PsprogConfig): Promise<number> {
   }, 10_000);
   keepalive.unref();
 
-  const connect = async (i: number): Promise<MemberConnection | undefined> => {
+  const connect = async (i: number): Promise<MemberConnection | DownCause> => {
     const existing = connections.get(i);
     if (existing?.alive) return existing;
     connections.delete(i);
@@ -102,20 +102,23 @@ export async function runPsprog(cfg: PsprogConfig): Promise<number> {
       const c = await MemberConnection.open(cfg.targets[i]!, cfg.timeoutMs);
       connections.set(i, c);
       return c;
-    } catch {
-      return undefined;
+    } catch (err) {
+      return downCause(errorCode(err));
     }
   };
 
   for (let sent = 0; (cfg.count < 0 || sent < cfg.count) && !stopping; sent++) {
     if (sent > 0 && cfg.intervalMs > 0) await sleep(cfg.intervalMs);
     const content = cfg.content();
-    let result: Result = "down";
+    let result: Result = "down error";
     let label = cfg.targets[0]!.label;
     for (const i of picker.next()) {
       label = cfg.targets[i]!.label;
       const c = await connect(i);
-      if (!c) continue;
+      if (typeof c === "string") {
+        result = `down ${c}`;
+        continue;
+      }
       // Written but unanswered is not resent: another entry node would log it again.
       result = (await c.request(encodeClientLine(content), "ok", cfg.timeoutMs)) ? "ok" : "noack";
       if (result === "noack") {

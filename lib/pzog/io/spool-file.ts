@@ -2,8 +2,8 @@
  * A peer queue's store on disk (§5.5): the append-only spool `<name>.q` of
  * exact wire lines and `<name>.ack`, the byte offset of the first
  * unacknowledged line, replaced atomically. Opening recovers from a crash:
- * a torn last record is cut off, and a spool with over 1 MiB acknowledged
- * is compacted.
+ * a torn last record is cut off, and a spool with more acknowledged than
+ * the queue's restart threshold (1 MiB) is compacted.
  *
  * @module
  */
@@ -12,11 +12,9 @@ import { join } from "node:path";
 import { AppendFile } from "../../runtime/append-file.ts";
 import { replaceFile } from "../../runtime/atomic-file.ts";
 import { writeAll } from "../../runtime/files.ts";
-import { PeerQueue, type SpoolState, type SpoolStore } from "../queue.ts";
+import { PeerQueue, RESTART_AT, type SpoolState, type SpoolStore } from "../queue.ts";
 import { wholeRecords } from "../spool.ts";
 
-/** A spool with more than this acknowledged is compacted at open. */
-const COMPACT_AT = 1 << 20;
 /** Bytes read at a time when counting records at open. */
 const CHUNK = 64 * 1024;
 
@@ -59,7 +57,7 @@ export class SpoolFile implements SpoolStore {
     let file = new SpoolFile(path, ackPath);
     let size = file.#cutTornRecord();
     ack = Math.min(ack, size);
-    if (ack > COMPACT_AT) {
+    if (ack > RESTART_AT) {
       // The cursor goes to 0 first: a crash in between resends acknowledged
       // lines (dropped again by id) but never skips unacknowledged ones.
       const rest = readFileSync(path).subarray(ack);

@@ -1,6 +1,6 @@
 /** lib/runtime/files.ts, and the stdio and append-file modules built on it. */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, constants, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { errorCode } from "../../../lib/errno.ts";
@@ -9,7 +9,7 @@ import { makeFifo } from "../../../lib/runtime/fifo.ts";
 import { closeQuietly, unlinkQuietly, writeAll } from "../../../lib/runtime/files.ts";
 import { writeAll as writeStdio } from "../../../lib/runtime/stdio.ts";
 import { sleep } from "../../../lib/runtime/time.ts";
-import { type Case, withTempDir } from "./support.ts";
+import { type Case, FIXTURES, scriptArgv, withTempDir } from "./support.ts";
 
 /** `n` bytes of a pattern that shows misplaced or repeated pieces. */
 function pattern(n: number): Uint8Array {
@@ -17,6 +17,9 @@ function pattern(n: number): Uint8Array {
   for (let i = 0; i < n; i++) out[i] = (i * 7 + (i >> 10)) & 0xff;
   return out;
 }
+
+/** The argv of the fixture printing `first` and then `size` bytes of {@link pattern} with printLast. */
+const printLastArgv = (size: number) => scriptArgv(join(FIXTURES, "print-last.ts"), String(size));
 
 /** Open `path` for writing, retrying while nobody reads the FIFO yet (ENXIO). */
 async function openFifoWriter(path: string): Promise<number> {
@@ -31,17 +34,26 @@ async function openFifoWriter(path: string): Promise<number> {
   }
 }
 
+/**
+ * A fifo in `dir` drained by `cat` into the file `out`, a process slower
+ * than our writes: `fd` is its non-blocking write end, `done` the reader's
+ * exit status once the writers have closed.
+ */
+async function slowReader(dir: string): Promise<{ fd: number; done: Promise<unknown>; out: string }> {
+  const fifo = join(dir, "fifo");
+  const out = join(dir, "out");
+  makeFifo(fifo, 0o600);
+  const reader = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", fifo, out], { stdio: "ignore" });
+  const done = new Promise((resolve) => reader.once("exit", resolve));
+  return { fd: await openFifoWriter(fifo), done, out };
+}
+
 export const cases: Case[] = [
   {
     name: "writeAll puts every byte through a non-blocking pipe whose reader is slower, riding out EAGAIN",
     run: () =>
       withTempDir(async (dir) => {
-        const fifo = join(dir, "fifo");
-        const out = join(dir, "out");
-        makeFifo(fifo, 0o600);
-        const reader = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", fifo, out], { stdio: "ignore" });
-        const done = new Promise((resolve) => reader.once("exit", resolve));
-        const fd = await openFifoWriter(fifo);
+        const { fd, done, out } = await slowReader(dir);
         // Four times a pipe's buffer: the writes must come back short or with EAGAIN.
         const data = pattern(256 * 1024);
         try {
@@ -137,6 +149,37 @@ export const cases: Case[] = [
         assert.equal(writeStdio(fd, "two\n"), false);
         assert.equal(readFileSync(path, "utf8"), "one\n");
       }),
+  },
+  {
+    name: "printLast writes all of its text after printOut's through a non-blocking pipe whose reader is slower",
+    run: () =>
+      withTempDir(async (dir) => {
+        const { fd, done: read, out } = await slowReader(dir);
+        // Four times a pipe's buffer, on a descriptor shared with us and non-blocking.
+        const size = 256 * 1024;
+        const [file, ...args] = printLastArgv(size);
+        const writer = spawn(file!, args, { stdio: ["ignore", fd, "pipe"] });
+        closeSync(fd);
+        let said = "";
+        writer.stderr!.on("data", (chunk: Buffer) => (said += chunk.toString()));
+        const [status] = await Promise.all([new Promise((resolve) => writer.once("close", resolve)), read]);
+        assert.equal(status, 0);
+        assert.equal(said, "printLast true\n");
+        const got = readFileSync(out);
+        assert.equal(got.length, 6 + size);
+        assert.ok(Buffer.concat([Buffer.from("first\n"), pattern(size)]).equals(got), "the bytes that came out differ");
+      }),
+  },
+  {
+    name: "printLast answers false when its reader is gone, and the program goes on",
+    run: () => {
+      // `true` reads nothing and exits: a megabyte can only end in EPIPE.
+      const run = spawnSync("sh", ["-c", '{ "$@"; echo "status $?" >&2; } | true', "sh", ...printLastArgv(1 << 20)], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      assert.equal(run.stderr, "printLast false\nstatus 0\n");
+    },
   },
   {
     name: "an AppendFile appends what it gathered on flush, and reopens a renamed file's path",

@@ -7,6 +7,7 @@ import {
   type CommandEnd,
   type CommandOptions,
   runCommand,
+  SpawnError,
   startChild,
   waitStatus,
 } from "../../../lib/runtime/process.ts";
@@ -111,12 +112,13 @@ export const cases: Case[] = [
       withTempDir(async (dir) => {
         const missing = runCommand([join(dir, "no-such-program")]);
         assert.equal(missing.pid, undefined);
-        assert.deepEqual(await missing.ended, { execError: "ENOENT" });
+        assert.deepEqual(await missing.ended, { execError: new SpawnError(join(dir, "no-such-program"), "ENOENT") });
         const script = join(dir, "not-executable");
         writeFileSync(script, "#!/bin/sh\n");
         chmodSync(script, 0o644);
-        assert.deepEqual(await runCommand([script]).ended, { execError: "EACCES" });
-        assert.deepEqual(await runCommand(["no-such-program-in-path-unt"]).ended, { execError: "ENOENT" });
+        assert.deepEqual(await runCommand([script]).ended, { execError: new SpawnError(script, "EACCES") });
+        const unknown = "no-such-program-in-path-unt";
+        assert.deepEqual(await runCommand([unknown]).ended, { execError: new SpawnError(unknown, "ENOENT") });
         assert.throws(() => runCommand([]), RangeError);
       }),
   },

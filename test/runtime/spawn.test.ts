@@ -1,0 +1,4 @@
+import { cases } from "./cases/spawn.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("spawn", cases);
