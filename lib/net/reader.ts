@@ -11,36 +11,48 @@ import { ByteQueue } from "../bytes.ts";
 /** Bytes buffered beyond what a read needs before the socket is paused. */
 const HIGH_WATER = 1 << 20;
 
+/** What a {@link PullReader} may ask of whatever delivers its bytes. */
+export interface Flow {
+  /** Stop delivering: the reader holds enough unread bytes. */
+  pause(): unknown;
+  /** Deliver again: a read waits for more. */
+  resume(): unknown;
+}
+
 /**
- * A socket's incoming bytes, read on demand.
+ * Bytes pushed in by whatever receives them, read on demand: the reading
+ * half of {@link SocketReader}, for sockets that are not node:net's (the
+ * UNIX-domain stream of lib/runtime/unix-stream.ts).
  *
  * @example
  * ```ts
- * const reader = new SocketReader(socket);
- * socket.write("S");
- * const line = await reader.until(0x0a, 64); // bytes of "4,23", or null
+ * const reader = new PullReader();
+ * reader.push(new TextEncoder().encode("4,23\n"));
+ * await reader.until(0x0a, 64); // bytes of "4,23"
  * ```
  */
-export class SocketReader {
-  readonly #socket: Socket;
+export class PullReader {
+  readonly #flow: Flow | undefined;
   readonly #queue = new ByteQueue();
   #ended = false;
   #pending: (() => void) | undefined;
 
-  constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on("data", (chunk: Buffer) => {
-      this.#queue.push(chunk);
-      if (this.#queue.length > HIGH_WATER) socket.pause();
-      this.#wake();
-    });
-    const end = () => {
-      this.#ended = true;
-      this.#wake();
-    };
-    socket.on("end", end);
-    socket.on("close", end);
-    socket.on("error", end);
+  /** `flow`, when given, is paused while more than a megabyte waits unread. */
+  constructor(flow?: Flow) {
+    this.#flow = flow;
+  }
+
+  /** Bytes that arrived. */
+  push(chunk: Uint8Array): void {
+    this.#queue.push(chunk);
+    if (this.#queue.length > HIGH_WATER) this.#flow?.pause();
+    this.#wake();
+  }
+
+  /** The stream ended: no more bytes will come. */
+  end(): void {
+    this.#ended = true;
+    this.#wake();
   }
 
   /** Whether the peer has closed (buffered bytes may remain). */
@@ -75,7 +87,7 @@ export class SocketReader {
   }
 
   #more(): Promise<void> {
-    this.#socket.resume();
+    this.#flow?.resume();
     return new Promise((resolve) => {
       this.#pending = resolve;
     });
@@ -85,5 +97,26 @@ export class SocketReader {
     const pending = this.#pending;
     this.#pending = undefined;
     pending?.();
+  }
+}
+
+/**
+ * A node:net socket's incoming bytes, read on demand.
+ *
+ * @example
+ * ```ts
+ * const reader = new SocketReader(socket);
+ * socket.write("S");
+ * const line = await reader.until(0x0a, 64); // bytes of "4,23", or null
+ * ```
+ */
+export class SocketReader extends PullReader {
+  constructor(socket: Socket) {
+    super(socket);
+    socket.on("data", (chunk: Buffer) => this.push(chunk));
+    const end = () => this.end();
+    socket.on("end", end);
+    socket.on("close", end);
+    socket.on("error", end);
   }
 }

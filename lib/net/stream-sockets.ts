@@ -15,9 +15,9 @@ import {
 } from "node:net";
 import type { StreamAddress } from "../core.ts";
 import { errorCode } from "../errno.ts";
+import { SUN_PATH_MAX } from "../runtime/unix-stream.ts";
 
-/** Longest socket path Linux accepts (sun_path is 108 bytes with the NUL). */
-export const SUN_PATH_MAX = 107;
+export { SUN_PATH_MAX };
 
 /** Options for {@link listenStream}. */
 export interface ListenOptions {

@@ -6,13 +6,18 @@
  *
  * @module
  */
-import { type ChildProcess, spawn, type SpawnOptions, type StdioOptions } from "node:child_process";
-import { accessSync, constants as fsConstants, readdirSync, readFileSync, statSync } from "node:fs";
-import { constants } from "node:os";
+import type { ChildProcess, SpawnOptions } from "node:child_process";
 import type { Readable } from "node:stream";
 import { errorCode, strerror } from "../errno.ts";
 import { EX } from "../exit.ts";
 import { type Line, LineSplitter, type LineSplitterOptions } from "../lines.ts";
+
+// node:fs, node:os and node:child_process are loaded where first used, not
+// with this module: on Bun, a wrapped command (ptbw -R1 cmd) starts its
+// child with Bun.spawn and needs none of them, and loading them costs every
+// such start a millisecond or more.
+const fs = () => process.getBuiltinModule("node:fs");
+const osConstants = () => process.getBuiltinModule("node:os").constants;
 
 /**
  * A program that could not be started, with the errno code its exec failed
@@ -37,7 +42,7 @@ const SCRIPT_SHELL = "/bin/sh";
 
 /** The errno name of Linux error number `n`, e.g. "ETXTBSY" for 26. */
 function errnoName(n: number): string | undefined {
-  return Object.entries(constants.errno).find(([, value]) => value === n)?.[0];
+  return Object.entries(osConstants().errno).find(([, value]) => value === n)?.[0];
 }
 
 /**
@@ -53,11 +58,12 @@ function spawnFailure(file: string, err: unknown): SpawnError {
 
 /** The file execvp(3) would run for a name without a slash: the first executable regular file in PATH. */
 function searchPath(file: string, path: string): string | undefined {
+  const { accessSync, constants, statSync } = fs();
   for (const dir of path.split(":")) {
     const candidate = dir === "" ? file : `${dir}/${file}`;
     try {
       if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, fsConstants.X_OK);
+      accessSync(candidate, constants.X_OK);
       return candidate;
     } catch {
       // Not there, or not ours to run: execvp goes on to the next directory.
@@ -67,26 +73,67 @@ function searchPath(file: string, path: string): string | undefined {
 }
 
 /**
- * spawn(2) `file` as execvp(3) runs it: looked up in PATH when it has no
- * slash, and, when the kernel cannot execute it (ENOEXEC: a script without
- * `#!`, a corrupt binary), run by /bin/sh with its path as `$0`. A failure
- * the runtime throws at once comes back as a {@link SpawnError}; one it
- * reports later arrives as the process's "error" event.
+ * Start `file` as execvp(3) runs it, with `start` (a runtime's spawn,
+ * which looks names without a slash up in PATH): when the kernel cannot
+ * execute it (ENOEXEC: a script without `#!`, a corrupt binary), it is run
+ * by /bin/sh with its path as `$0`; only then does `start` get an `argv0`
+ * (/bin/sh's), otherwise the caller's stands. A failure `start` throws
+ * comes back as a {@link SpawnError}.
  */
-function spawnProgram(file: string, args: readonly string[], options: SpawnOptions): ChildProcess | SpawnError {
+function execvp<T>(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string | undefined> | undefined,
+  start: (file: string, args: readonly string[], argv0: string | undefined) => T,
+): T | SpawnError {
   try {
-    return spawn(file, args, options);
+    return start(file, args, undefined);
   } catch (err) {
     const failure = spawnFailure(file, err);
     if (failure.code !== "ENOEXEC") return failure;
   }
-  const script = file.includes("/") ? file : searchPath(file, options.env?.PATH ?? "/bin:/usr/bin");
+  const script = file.includes("/") ? file : searchPath(file, env?.PATH ?? "/bin:/usr/bin");
   if (script === undefined) return new SpawnError(file, "ENOEXEC");
   try {
-    return spawn(SCRIPT_SHELL, [script, ...args], { ...options, argv0: SCRIPT_SHELL });
+    return start(SCRIPT_SHELL, [script, ...args], SCRIPT_SHELL);
   } catch (err) {
     return spawnFailure(file, err);
   }
+}
+
+/**
+ * spawn(2) `file` with node:child_process as execvp(3) runs it (see
+ * {@link execvp}). A failure the runtime reports later than the call
+ * arrives as the process's "error" event.
+ */
+function spawnProgram(file: string, args: readonly string[], options: SpawnOptions): ChildProcess | SpawnError {
+  const { spawn } = process.getBuiltinModule("node:child_process");
+  return execvp(
+    file,
+    args,
+    options.env,
+    (f, a, argv0) => spawn(f, a, argv0 === undefined ? options : { ...options, argv0 }),
+  );
+}
+
+/** The part of a Bun subprocess startChild uses. */
+interface BunChild {
+  readonly pid: number;
+  readonly exited: Promise<number>;
+  readonly exitCode: number | null;
+  readonly signalCode: string | null;
+}
+
+/** The part of Bun startChild uses (declared here: Deno's type checker has no Bun). */
+interface BunSpawn {
+  spawn(
+    cmd: string[],
+    options: {
+      argv0: string;
+      env: Record<string, string | undefined>;
+      stdio: ["inherit", "inherit", "inherit", ...number[]];
+    },
+  ): BunChild;
 }
 
 /** How a child ended: a wait status, or why it could not be started. */
@@ -122,7 +169,28 @@ export interface ChildOptions {
  * ```
  */
 export function startChild(file: string, args: string[], opts: ChildOptions): Child {
-  const stdio: StdioOptions = ["inherit", "inherit", "inherit", ...(opts.extraFds ?? [])];
+  const stdio: ["inherit", "inherit", "inherit", ...number[]] = [
+    "inherit",
+    "inherit",
+    "inherit",
+    ...(opts.extraFds ?? []),
+  ];
+  const bun = (globalThis as { Bun?: BunSpawn }).Bun;
+  if (bun !== undefined) {
+    // Bun.spawn starts a child about 1.5 ms sooner than node:child_process, and throws every exec failure at once.
+    const started = execvp(
+      file,
+      args,
+      opts.env,
+      (f, a, argv0) => bun.spawn([f, ...a], { argv0: argv0 ?? opts.argv0 ?? file, env: opts.env, stdio }),
+    );
+    if (started instanceof SpawnError) return { pid: undefined, ended: Promise.resolve({ execError: started }) };
+    const ended = started.exited.then((): ChildEnd => {
+      const { exitCode: code, signalCode: signal } = started;
+      return { status: waitStatus(code, signal), code, signal };
+    });
+    return { pid: started.pid, ended };
+  }
   const proc = spawnProgram(file, args, { argv0: opts.argv0 ?? file, env: opts.env, stdio });
   if (proc instanceof SpawnError) return { pid: undefined, ended: Promise.resolve({ execError: proc }) };
   const ended = new Promise<ChildEnd>((resolve) => {
@@ -162,7 +230,7 @@ export function processAlive(pid: number): boolean {
 export function continueIfStopped(pid: number): boolean {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    stat = fs().readFileSync(`/proc/${pid}/stat`, "latin1");
   } catch {
     return false;
   }
@@ -186,7 +254,7 @@ export function continueIfStopped(pid: number): boolean {
  * ```
  */
 export function signalNumber(name: string): number {
-  return (constants.signals as Record<string, number>)[name] ?? 0;
+  return (osConstants().signals as Record<string, number>)[name] ?? 0;
 }
 
 /**
@@ -264,6 +332,7 @@ const GROUP_RECHECK_MS = 20;
  * (init, once the command exited) has not reaped yet.
  */
 function groupRunning(pgid: number): boolean {
+  const { readdirSync, readFileSync } = fs();
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));

@@ -14,7 +14,7 @@ import { printOut } from "../../runtime/stdio.ts";
 import { type Env, PREFIX, selectManager } from "../discovery.ts";
 import { isRecipeOf, recipeJobserver } from "../makeflags.ts";
 import type { PtbwOptions } from "../options.ts";
-import { command, parseJobserver } from "../protocol.ts";
+import { parseJobserver } from "../protocol.ts";
 import { formatJson, formatTableau } from "../tableau.ts";
 import { LinkError, ManagerLink, TableauFailure, TimedOut } from "./link.ts";
 
@@ -102,7 +102,7 @@ async function joinRecipe(link: ManagerLink, env: Env): Promise<void> {
   const mine = recipeJobserver(env);
   if (!mine) return;
   const exported = parseJobserver((await link.ask("K")) ?? "");
-  if (exported && isRecipeOf(mine, exported)) link.socket.write(command("I"));
+  if (exported && isRecipeOf(mine, exported)) link.tell("I");
 }
 
 /** `--try` / `--timeout`: `Y` first; when busy, `G` until the deadline. */

@@ -6,12 +6,9 @@
  *
  * @module
  */
-import type { Socket } from "node:net";
-import { statSync } from "node:fs";
 import { errorCode, strerror } from "../../errno.ts";
-import { SocketReader } from "../../net/reader.ts";
-import { connectStream, SUN_PATH_MAX } from "../../net/stream-sockets.ts";
 import { sleep } from "../../runtime/time.ts";
+import { dialUnix, type UnixStream } from "../../runtime/unix-stream.ts";
 import { command, credentials, parseGrant, parseName, parseNumber, parseStatus } from "../protocol.ts";
 import type { TableauData } from "../tableau.ts";
 
@@ -58,26 +55,31 @@ export type TryResult = { granted: number[] } | { refused: "busy" | "unsupported
 /** The manager went away while we waited for a reply. */
 const lost = () => new LinkError("ENETRESET", "the manager closed the connection");
 
-/** One connection attempt, failing with the errno code and what it means for a manager's socket. */
-async function dial(path: string): Promise<Socket> {
-  if (new TextEncoder().encode(path).length > SUN_PATH_MAX) throw new LinkError("ENAMETOOLONG");
-  let isSocket: boolean;
+/**
+ * One connection attempt, failing with the errno code and what it means
+ * for a manager's socket. Only a failed one looks at the file (stat(2)'s
+ * code wins, as it would checked first): node:fs is not loaded on the path
+ * every wrapped job takes.
+ */
+async function dial(path: string): Promise<UnixStream> {
   try {
-    isSocket = statSync(path).isSocket();
-  } catch (err) {
-    throw new LinkError(errorCode(err) ?? "ENOENT");
-  }
-  try {
-    return await connectStream({ path });
+    return await dialUnix(path);
   } catch (err) {
     const code = errorCode(err) ?? "EIO";
+    if (code === "ENAMETOOLONG") throw new LinkError(code);
+    let isSocket: boolean;
+    try {
+      isSocket = process.getBuiltinModule("node:fs").statSync(path).isSocket();
+    } catch (statErr) {
+      throw new LinkError(errorCode(statErr) ?? "ENOENT");
+    }
     if (code !== "ECONNREFUSED") throw new LinkError(code);
     throw new LinkError(code, isSocket ? "no manager listens on this socket" : "not a socket");
   }
 }
 
 /** ksb's patience: a refused connection is tried ten times, sleeping 0, 1, … 9 seconds. */
-async function dialPatiently(path: string): Promise<Socket> {
+async function dialPatiently(path: string): Promise<UnixStream> {
   for (let attempt = 0;; attempt++) {
     try {
       return await dial(path);
@@ -90,7 +92,7 @@ async function dialPatiently(path: string): Promise<Socket> {
 }
 
 /** Until `deadline`: a socket that does not exist yet is waited for; a refusal fails at once. */
-async function dialBefore(path: string, deadline: number): Promise<Socket> {
+async function dialBefore(path: string, deadline: number): Promise<UnixStream> {
   for (let pause = APPEAR_POLL_FIRST_MS;; pause = Math.min(2 * pause, APPEAR_POLL_MAX_MS)) {
     try {
       return await dial(path);
@@ -117,15 +119,13 @@ function only(count: number): string {
  * ```
  */
 export class ManagerLink {
-  readonly socket: Socket;
-  readonly reader: SocketReader;
+  readonly #stream: UnixStream;
   /** The `S` reply. */
   readonly count: number;
   readonly space: number;
 
-  private constructor(socket: Socket, reader: SocketReader, count: number, space: number) {
-    this.socket = socket;
-    this.reader = reader;
+  private constructor(stream: UnixStream, count: number, space: number) {
+    this.#stream = stream;
     this.count = count;
     this.space = space;
   }
@@ -141,23 +141,27 @@ export class ManagerLink {
    * @throws {LinkError} with the errno code and reason of the failure.
    */
   static async connect(path: string, pid: number, deadline?: number): Promise<ManagerLink> {
-    const socket = deadline === undefined ? await dialPatiently(path) : await dialBefore(path, deadline);
-    const reader = new SocketReader(socket);
-    socket.write(credentials(pid));
-    socket.write(command("S"));
-    const line = await reader.until(NL, 64);
+    const stream = deadline === undefined ? await dialPatiently(path) : await dialBefore(path, deadline);
+    stream.write(credentials(pid));
+    stream.write(command("S"));
+    const line = await stream.until(NL, 64);
     const status = line && parseStatus(text(line));
     if (!status) {
-      socket.destroy();
+      stream.close();
       throw new LinkError("EPROTO", line === null ? "closed during the handshake" : "not a ptbw manager");
     }
-    return new ManagerLink(socket, reader, status.count, status.space);
+    return new ManagerLink(stream, status.count, status.space);
+  }
+
+  /** Send a command that has no reply (`I`). */
+  tell(op: string, n?: number): void {
+    this.#stream.write(command(op, n));
   }
 
   /** Send a command and read one reply line (without its newline). */
   async ask(op: string, n?: number): Promise<string | null> {
-    this.socket.write(command(op, n));
-    const line = await this.reader.until(NL, LINE_MAX);
+    this.#stream.write(command(op, n));
+    const line = await this.#stream.until(NL, LINE_MAX);
     return line && text(line);
   }
 
@@ -193,10 +197,10 @@ export class ManagerLink {
 
   /** The names of granted tokens (`N` each, pipelined). */
   async names(indexes: number[]): Promise<Uint8Array[]> {
-    if (indexes.length > 0) this.socket.write(indexes.map((i) => `${i}N`).join(""));
+    if (indexes.length > 0) this.#stream.write(indexes.map((i) => `${i}N`).join(""));
     const names: Uint8Array[] = [];
     for (let k = 0; k < indexes.length; k++) {
-      const line = await this.reader.until(NL, LINE_MAX);
+      const line = await this.#stream.until(NL, LINE_MAX);
       const name = line && parseName(line);
       if (!name) throw line === null ? lost() : new LinkError("EPROTOTYPE");
       names.push(name.slice());
@@ -206,9 +210,9 @@ export class ManagerLink {
 
   /** `U`: the token source's type byte and name. */
   async source(): Promise<{ type: string; name: Uint8Array } | null> {
-    this.socket.write(command("U"));
-    const type = await this.reader.exactly(1);
-    const name = type && (await this.reader.until(0, LINE_MAX));
+    this.#stream.write(command("U"));
+    const type = await this.#stream.exactly(1);
+    const name = type && (await this.#stream.until(0, LINE_MAX));
     return type && name ? { type: String.fromCharCode(type[0]!), name } : null;
   }
 
@@ -216,7 +220,7 @@ export class ManagerLink {
   async comments(): Promise<string | null> {
     const length = parseNumber((await this.ask("C")) ?? "");
     if (length === null || length < 0) return null;
-    const body = await this.reader.exactly(length);
+    const body = await this.#stream.exactly(length);
     return body && text(body);
   }
 
@@ -232,22 +236,22 @@ export class ManagerLink {
    * 37: `U` or `O` lost).
    */
   async tableau(): Promise<TableauData> {
-    this.socket.write(command("T"));
-    const table = await this.reader.exactly(this.space);
+    this.#stream.write(command("T"));
+    const table = await this.#stream.exactly(this.space);
     if (!table) throw new TableauFailure(38);
-    this.socket.write("RJU");
-    const request = parseNumber(text((await this.reader.until(NL, 64)) ?? new Uint8Array([0x2d])));
+    this.#stream.write("RJU");
+    const request = parseNumber(text((await this.#stream.until(NL, 64)) ?? new Uint8Array([0x2d])));
     if (request === null) throw new TableauFailure(40);
-    const width = parseNumber(text((await this.reader.until(NL, 64)) ?? new Uint8Array([0x2d])));
+    const width = parseNumber(text((await this.#stream.until(NL, 64)) ?? new Uint8Array([0x2d])));
     if (width === null) throw new TableauFailure(41);
-    const type = await this.reader.exactly(1);
-    const sourceName = type && (await this.reader.until(0, LINE_MAX));
+    const type = await this.#stream.exactly(1);
+    const sourceName = type && (await this.#stream.until(0, LINE_MAX));
     if (!type || !sourceName) throw new TableauFailure(37);
     const tokens = splitNul(table, this.count);
-    if (this.count > 0) this.socket.write(Array.from({ length: this.count }, (_, i) => `${i}O`).join(""));
+    if (this.count > 0) this.#stream.write(Array.from({ length: this.count }, (_, i) => `${i}O`).join(""));
     const locks: string[] = [];
     for (let i = 0; i < this.count; i++) {
-      const line = await this.reader.until(NL, 64);
+      const line = await this.#stream.until(NL, 64);
       if (!line) throw new TableauFailure(37);
       locks.push(text(line));
     }
@@ -265,7 +269,7 @@ export class ManagerLink {
 
   /** Close the connection; a manager frees whatever our pid holds. */
   close(): void {
-    this.socket.destroy();
+    this.#stream.close();
   }
 }
 

@@ -1,6 +1,6 @@
 /** The command runner in lib/runtime/process.ts, and the exports it joined. */
 import assert from "node:assert/strict";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Line } from "../../../lib/lines.ts";
 import {
@@ -213,6 +213,33 @@ export const cases: Case[] = [
       const child = startChild("sh", ["-c", "exit 5"], { env: process.env });
       assert.deepEqual(await child.ended, { status: 5, code: 5, signal: null });
       assert.equal(waitStatus(null, "SIGKILL"), 137);
+    },
+  },
+  {
+    name: "startChild gives the child its argv[0], exactly its environment, and the extra descriptors as fds 3, 4…",
+    run: () =>
+      withTempDir(async (dir) => {
+        const out = join(dir, "out");
+        const fd = openSync(out, "w");
+        try {
+          const child = startChild("sh", ["-c", 'printf "%s|%s|%s" "$0" "$ONLY" "${HOME-unset}" >&3'], {
+            argv0: "job",
+            env: { PATH: process.env.PATH, ONLY: "this" },
+            extraFds: [fd],
+          });
+          assert.ok(child.pid !== undefined);
+          assert.deepEqual(await child.ended, { status: 0, code: 0, signal: null });
+        } finally {
+          closeSync(fd);
+        }
+        assert.equal(readFileSync(out, "utf8"), "job|this|unset");
+      }),
+  },
+  {
+    name: "a child killed by a signal ends with the signal's name and 128 + its number",
+    run: async () => {
+      const child = startChild("sh", ["-c", "kill -TERM $$"], { env: process.env });
+      assert.deepEqual(await child.ended, { status: 143, code: null, signal: "SIGTERM" });
     },
   },
 ];

@@ -5,8 +5,7 @@ import type { Socket } from "node:net";
 import { join } from "node:path";
 import { SocketReader } from "../../../lib/net/reader.ts";
 import { connectStream, listenStream, plainAddress, SUN_PATH_MAX } from "../../../lib/net/stream-sockets.ts";
-import { runCommand } from "../../../lib/runtime/process.ts";
-import { type Case, FIXTURES, scriptArgv, waitFor, withTempDir } from "./support.ts";
+import { type Case, staleSocket, withTempDir } from "./support.ts";
 
 const dec = new TextDecoder();
 const close = (server: { close(cb: () => void): void }) =>
@@ -19,13 +18,7 @@ export const cases: Case[] = [
       withTempDir(async (dir) => {
         const path = join(dir, "s");
         // A socket file nobody accepts on: its server was killed.
-        let ready = false;
-        const server = runCommand(scriptArgv(join(FIXTURES, "listen-unix.ts"), path), {
-          stdout: { onLine: (line) => (ready ||= line.text === "ready") },
-        });
-        await waitFor("the doomed server", () => ready);
-        server.stop();
-        await server.ended;
+        await staleSocket(path);
         await assert.rejects(listenStream({ path }), { code: "EADDRINUSE" });
         const reclaimed = await listenStream({ path }, { reclaimStale: true });
         await assert.rejects(listenStream({ path }, { reclaimStale: true }), { code: "EADDRINUSE" });

@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCommand } from "../../../lib/runtime/process.ts";
 import { runtimeName } from "../../../lib/runtime/runtime.ts";
+import { waitFor } from "../../helpers/net.ts";
 
 /** One test case: a behaviour and the code that checks it. */
 export interface Case {
@@ -37,7 +39,21 @@ export function scriptArgv(script: string, ...args: string[]): string[] {
 }
 
 /** The suite's one way to wait for a condition (it runs under Deno too). */
-export { waitFor } from "../../helpers/net.ts";
+export { waitFor };
+
+/**
+ * Leave a stale UNIX-domain socket file at `path`: a server (another
+ * process) binds it and is killed, so nobody accepts on it.
+ */
+export async function staleSocket(path: string): Promise<void> {
+  let ready = false;
+  const server = runCommand(scriptArgv(join(FIXTURES, "listen-unix.ts"), path), {
+    stdout: { onLine: (line) => (ready ||= line.text === "ready") },
+  });
+  await waitFor("the doomed server", () => ready);
+  server.stop();
+  await server.ended;
+}
 
 /** Whether process `pid` runs: it exists and is not a zombie waiting for its parent. */
 export function running(pid: number): boolean {

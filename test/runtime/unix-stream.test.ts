@@ -1,0 +1,4 @@
+import { cases } from "./cases/unix-stream.ts";
+import { registerCases } from "./register.ts";
+
+registerCases("unix-stream", cases);
