@@ -1,14 +1,14 @@
 /**
- * Splitting a byte stream into delimiter-terminated frames (CRLF or LF
- * lines, blank-line-terminated blocks, NUL-terminated strings) with a hard
- * size limit.
+ * Splitting a byte stream into frames with a hard size limit: frames ending
+ * in a delimiter (CRLF or LF lines, blank-line-terminated blocks,
+ * NUL-terminated strings) or frames that start with their own size (9P).
  *
  * @module
  */
 
 import { ByteQueue } from "./bytes.ts";
 
-/** Options for {@linkcode Framer}. */
+/** Options for a {@linkcode Framer} of delimiter-terminated frames. */
 export interface FramerOptions {
   /** Bytes ending each frame; a string is taken as latin1 (one byte per char). */
   delimiter: string | Uint8Array;
@@ -22,18 +22,41 @@ export interface FramerOptions {
 }
 
 /**
+ * Options for a {@linkcode Framer} of size-prefixed frames. A frame whose
+ * size is out of bounds stops framing (`failed`): past a bad size there is
+ * no telling where the next frame starts.
+ */
+export interface SizedFramerOptions {
+  /**
+   * `"u32le"`: each frame starts with its size as a little-endian 32-bit
+   * integer that counts those 4 bytes too (9P2000).
+   */
+  sizePrefix: "u32le";
+  /** Largest frame accepted, counting its size field. */
+  maxBytes: number;
+  /** Smallest frame accepted, counting its size field; at least 4 (the default). */
+  minBytes?: number;
+}
+
+/**
  * What a {@linkcode Framer} reports:
- * - `frame`: a complete frame, without its delimiter;
- * - `oversize`: a frame reached `maxBytes` without a delimiter; `prefix`
- *   holds its first bytes (at most 64) for an error message;
- * - `partial`: an unterminated tail left at end of stream.
+ * - `frame`: a complete frame, without its delimiter (a size-prefixed
+ *   frame keeps its size field);
+ * - `oversize`: a frame reached `maxBytes` without a delimiter, or declared
+ *   a size above `maxBytes`; `prefix` holds its first bytes (at most 64;
+ *   just the size field for a size-prefixed frame) for an error message;
+ * - `undersize`: a size-prefixed frame declared a size below `minBytes`;
+ *   `bytes` is its size field;
+ * - `partial`: an incomplete tail left at end of stream.
  */
 export type FrameEvent =
   | { kind: "frame"; bytes: Uint8Array }
   | { kind: "oversize"; prefix: Uint8Array }
+  | { kind: "undersize"; bytes: Uint8Array }
   | { kind: "partial"; bytes: Uint8Array };
 
 const PREFIX_BYTES = 64;
+const SIZE_FIELD_BYTES = 4;
 const utf8 = new TextEncoder();
 
 /** The delimiter as bytes, copied so the caller cannot change it under us. */
@@ -49,12 +72,14 @@ function delimiterBytes(delimiter: string | Uint8Array): Uint8Array {
 }
 
 /**
- * Splits pushed chunks into frames ending in a delimiter. Output does not
- * depend on how the input is chunked, and at most `maxBytes` bytes are ever
- * buffered, so a peer cannot make the reader grow without bound.
+ * Splits pushed chunks into frames ending in a delimiter, or into frames
+ * that start with their size. Output does not depend on how the input is
+ * chunked, and at most `maxBytes` bytes are ever buffered, so a peer cannot
+ * make the reader grow without bound.
  *
  * @throws {RangeError} from the constructor if the delimiter is empty or
- * not latin1, or `maxBytes` is not an integer at least the delimiter length.
+ * not latin1, `maxBytes` is not an integer at least the delimiter length,
+ * or `minBytes` is not an integer in `[4, maxBytes]`.
  * @example
  * ```ts
  * const framer = new Framer({ delimiter: "\r\n", maxBytes: 512 });
@@ -62,29 +87,73 @@ function delimiterBytes(delimiter: string | Uint8Array): Uint8Array {
  * framer.push(enc.encode("NICK a\r")); // []
  * framer.push(enc.encode("\nJOIN")); // [{ kind: "frame", bytes: "NICK a" }]
  * framer.finish(); // [{ kind: "partial", bytes: "JOIN" }]
+ *
+ * const ninep = new Framer({ sizePrefix: "u32le", minBytes: 7, maxBytes: 8192 });
+ * ninep.push(new Uint8Array([7, 0, 0, 0, 120, 1, 0])); // [{ kind: "frame", bytes: (all 7) }]
  * ```
  */
 export class Framer {
-  readonly #delim: Uint8Array;
-  readonly #max: number;
+  // Undefined for size-prefixed frames.
+  readonly #delim: Uint8Array | undefined;
+  #max: number;
+  readonly #min: number;
   readonly #failOnOverflow: boolean;
   readonly #queue = new ByteQueue();
+  // The size field of the size-prefixed frame being read, once read.
+  #size: number | undefined;
   // Where the next delimiter search starts: the bytes before it were
   // already searched, so a stream trickling in byte by byte costs linear time.
   #scanFrom = 0;
   #discarding = false;
   #failed = false;
 
-  constructor(opts: FramerOptions) {
-    this.#delim = delimiterBytes(opts.delimiter);
-    if (this.#delim.length === 0) throw new RangeError("empty frame delimiter");
-    if (!Number.isInteger(opts.maxBytes) || opts.maxBytes < this.#delim.length) {
-      throw new RangeError(
-        `maxBytes ${opts.maxBytes} must be an integer >= the delimiter length ${this.#delim.length}`,
-      );
+  constructor(opts: FramerOptions | SizedFramerOptions) {
+    if ("sizePrefix" in opts) {
+      this.#delim = undefined;
+      this.#min = opts.minBytes ?? SIZE_FIELD_BYTES;
+      if (!Number.isInteger(this.#min) || this.#min < SIZE_FIELD_BYTES) {
+        throw new RangeError(`minBytes ${this.#min} must be an integer >= ${SIZE_FIELD_BYTES}`);
+      }
+      this.#failOnOverflow = true;
+    } else {
+      this.#delim = delimiterBytes(opts.delimiter);
+      if (this.#delim.length === 0) throw new RangeError("empty frame delimiter");
+      this.#min = this.#delim.length;
+      this.#failOnOverflow = opts.overflow === "fail";
     }
-    this.#max = opts.maxBytes;
-    this.#failOnOverflow = opts.overflow === "fail";
+    this.#max = this.#checkMax(opts.maxBytes);
+  }
+
+  /** `maxBytes`, once checked to be an integer no smaller than the smallest frame. */
+  #checkMax(maxBytes: number): number {
+    if (!Number.isInteger(maxBytes) || maxBytes < this.#min) {
+      const what = this.#delim ? "the delimiter length" : "minBytes";
+      throw new RangeError(`maxBytes ${maxBytes} must be an integer >= ${what} ${this.#min}`);
+    }
+    return maxBytes;
+  }
+
+  /**
+   * The largest frame accepted. Setting it (9P lowers it to the negotiated
+   * msize) applies to bytes pushed from then on: a size-prefixed frame
+   * whose size field was already read keeps the limit it was checked
+   * against, and a delimited frame already buffered beyond a lowered limit
+   * is reported as oversize on the next push.
+   *
+   * @throws {RangeError} on setting a value that the constructor would refuse.
+   * @example
+   * ```ts
+   * const framer = new Framer({ sizePrefix: "u32le", minBytes: 7, maxBytes: 8216 });
+   * framer.maxBytes = 1024;
+   * framer.push(new Uint8Array([1, 4, 0, 0])); // [{ kind: "oversize", prefix: [1, 4, 0, 0] }]
+   * ```
+   */
+  get maxBytes(): number {
+    return this.#max;
+  }
+
+  set maxBytes(value: number) {
+    this.#max = this.#checkMax(value);
   }
 
   /**
@@ -102,8 +171,8 @@ export class Framer {
   }
 
   /**
-   * True once a frame overflowed with `overflow: "fail"`; the framer then
-   * ignores all input.
+   * True once a frame overflowed with `overflow: "fail"`, or a size-prefixed
+   * frame declared a size out of bounds; the framer then ignores all input.
    *
    * @example
    * ```ts
@@ -127,14 +196,18 @@ export class Framer {
    */
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
-    // Feed only as much as can fill the queue to maxBytes, so a huge chunk
-    // is never copied whole into the queue.
+    // Feed only as much as can fill the queue to maxBytes (a size-prefixed
+    // frame: to its size field, then to its end), so a huge chunk is never
+    // copied whole into the queue. After a drain the queue is below that
+    // mark, unless maxBytes was just lowered: then the drain gets it there.
     let at = 0;
     while (at < chunk.length && !this.#failed) {
-      const room = this.#max - this.#queue.length;
+      const want = this.#delim ? this.#max : (this.#size ?? SIZE_FIELD_BYTES);
+      const room = Math.max(want - this.#queue.length, 0);
       this.#queue.push(chunk.subarray(at, at + room));
       at += room;
-      this.#drain(events);
+      if (this.#delim) this.#drain(events, this.#delim);
+      else this.#drainSized(events);
     }
     return events;
   }
@@ -158,15 +231,36 @@ export class Framer {
     q.clear();
     this.#discarding = false;
     this.#scanFrom = 0;
+    this.#size = undefined;
     return events;
   }
 
-  /** Turn everything the queue holds into events, leaving fewer than maxBytes. */
-  #drain(events: FrameEvent[]): void {
+  /** Read the size field once it is whole, and take the frame once it is. */
+  #drainSized(events: FrameEvent[]): void {
     const q = this.#queue;
-    const dlen = this.#delim.length;
+    if (this.#size === undefined) {
+      if (q.length < SIZE_FIELD_BYTES) return;
+      const field = q.peek(SIZE_FIELD_BYTES);
+      const size = new DataView(field.buffer, field.byteOffset, SIZE_FIELD_BYTES).getUint32(0, true);
+      if (size < this.#min || size > this.#max) {
+        events.push(size < this.#min ? { kind: "undersize", bytes: field } : { kind: "oversize", prefix: field });
+        this.#failed = true;
+        q.clear();
+        return;
+      }
+      this.#size = size;
+    }
+    if (q.length < this.#size) return;
+    events.push({ kind: "frame", bytes: q.take(this.#size) });
+    this.#size = undefined;
+  }
+
+  /** Turn everything the queue holds into events, leaving fewer than maxBytes. */
+  #drain(events: FrameEvent[], delim: Uint8Array): void {
+    const q = this.#queue;
+    const dlen = delim.length;
     for (;;) {
-      const at = q.indexOf(this.#delim, this.#scanFrom);
+      const at = q.indexOf(delim, this.#scanFrom);
       if (at === -1) {
         this.#scanFrom = Math.max(q.length - (dlen - 1), 0);
       }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { concatBytes as concat } from "../../lib/bytes.ts";
 import { encodeFrame, type FrameEvent, Framer, type FramerOptions } from "../../lib/framer.ts";
 import { splitAt } from "../helpers/chunks.ts";
 
@@ -286,5 +287,136 @@ describe("encodeFrame", () => {
 
   test("an empty payload is just the delimiter", () => {
     expect(encodeFrame("", "\r\n\r\n")).toEqual(bytes("\r\n\r\n"));
+  });
+});
+
+describe("Framer with size-prefixed frames", () => {
+  const sized = (maxBytes: number, minBytes = 4) => new Framer({ sizePrefix: "u32le", maxBytes, minBytes });
+  /** A frame of `size` bytes: its little-endian size field, then `fill` bytes. */
+  const frameOf = (size: number, fill = 0x61) => {
+    const f = new Uint8Array(size).fill(fill);
+    new DataView(f.buffer).setUint32(0, size, true);
+    return f;
+  };
+
+  test("frames come out whole, size field included", () => {
+    const f = sized(64, 7);
+    const wire = concat([frameOf(7), frameOf(9, 0x62)]);
+    expect(f.push(wire)).toEqual([{ kind: "frame", bytes: frameOf(7) }, { kind: "frame", bytes: frameOf(9, 0x62) }]);
+    expect(f.buffered).toBe(0);
+  });
+
+  test("a frame of just its size field is accepted when minBytes allows it", () => {
+    expect(sized(8).push(frameOf(4))).toEqual([{ kind: "frame", bytes: frameOf(4) }]);
+  });
+
+  test("a size below minBytes is undersize and stops framing", () => {
+    const f = sized(64, 7);
+    expect(f.push(concat([frameOf(7), frameOf(6), frameOf(7)]))).toEqual([
+      { kind: "frame", bytes: frameOf(7) },
+      { kind: "undersize", bytes: new Uint8Array([6, 0, 0, 0]) },
+    ]);
+    expect(f.failed).toBe(true);
+    expect(f.buffered).toBe(0);
+    expect(f.push(frameOf(7))).toEqual([]);
+    expect(f.finish()).toEqual([]);
+  });
+
+  test("a size above maxBytes is oversize as soon as the size field is in, and stops framing", () => {
+    const f = sized(64, 7);
+    expect(f.push(new Uint8Array([65, 0]))).toEqual([]);
+    expect(f.push(new Uint8Array([0, 0, 1, 2, 3]))).toEqual([{
+      kind: "oversize",
+      prefix: new Uint8Array([65, 0, 0, 0]),
+    }]);
+    expect(f.failed).toBe(true);
+  });
+
+  test("a frame of exactly maxBytes is accepted", () => {
+    expect(sized(64, 7).push(frameOf(64))).toEqual([{ kind: "frame", bytes: frameOf(64) }]);
+  });
+
+  test("a size near 2**32 is read unsigned and refused without buffering", () => {
+    const f = sized(1 << 20, 7);
+    const events = f.push(concat([new Uint8Array([0xff, 0xff, 0xff, 0xff]), new Uint8Array(1 << 21)]));
+    expect(events).toEqual([{ kind: "oversize", prefix: new Uint8Array([0xff, 0xff, 0xff, 0xff]) }]);
+    expect(f.buffered).toBe(0);
+  });
+
+  test("finish reports an incomplete frame as partial", () => {
+    const f = sized(64, 7);
+    f.push(frameOf(9).subarray(0, 5));
+    expect(f.finish()).toEqual([{ kind: "partial", bytes: frameOf(9).subarray(0, 5) }]);
+    expect(f.buffered).toBe(0);
+    expect(f.push(frameOf(7))).toEqual([{ kind: "frame", bytes: frameOf(7) }]);
+  });
+
+  test("lowering maxBytes applies to frames whose size field is still to come", () => {
+    const f = sized(64, 7);
+    expect(f.push(frameOf(40).subarray(0, 6))).toEqual([]);
+    f.maxBytes = 16;
+    expect(f.maxBytes).toBe(16);
+    expect(f.push(concat([frameOf(40).subarray(6), frameOf(16), frameOf(17)])).map((e) => e.kind)).toEqual([
+      "frame",
+      "frame",
+      "oversize",
+    ]);
+  });
+
+  test("bad limits are rejected", () => {
+    expect(() => sized(8, 3)).toThrow(RangeError);
+    expect(() => sized(6, 7)).toThrow(RangeError);
+    expect(() => sized(7.5, 7)).toThrow(RangeError);
+    const f = sized(64, 7);
+    expect(() => (f.maxBytes = 6)).toThrow(RangeError);
+    expect(f.maxBytes).toBe(64);
+  });
+
+  test("arbitrary bytes in arbitrary chunks never throw, never buffer beyond maxBytes, and frame alike", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 7, max: 40 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 48 }), fc.integer({ min: 0, max: 255 })), { maxLength: 120 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (maxBytes, xs, cuts) => {
+          const input = new Uint8Array(xs);
+          const whole = sized(maxBytes, 7);
+          const expected = [...whole.push(input), ...whole.finish()];
+          const f = sized(maxBytes, 7);
+          const events: FrameEvent[] = [];
+          for (const c of splitAt(input, cuts)) {
+            events.push(...f.push(c));
+            expect(f.buffered).toBeLessThanOrEqual(maxBytes);
+          }
+          expect([...events, ...f.finish()]).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("a stream of valid frames comes back frame by frame however it is chunked", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 7, max: 30 }), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (sizes, cuts) => {
+          const frames = sizes.map((s, i) => frameOf(s, i));
+          const f = sized(30, 7);
+          const events = splitAt(concat(frames), cuts).flatMap((c) => f.push(c));
+          expect(events).toEqual(frames.map((bytes) => ({ kind: "frame", bytes })));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("Framer maxBytes on delimited frames", () => {
+  test("a frame buffered beyond a lowered limit is reported as oversize on the next push", () => {
+    const f = new Framer({ delimiter: "\n", maxBytes: 16 });
+    expect(f.push(bytes("abcdefgh"))).toEqual([]);
+    f.maxBytes = 4;
+    expect(show(f.push(bytes("ij\nok\n")))).toEqual(["oversize:abcd", "frame:ok"]);
   });
 });

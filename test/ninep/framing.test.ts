@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { concatBytes } from "../../lib/bytes.ts";
+import type { FrameEvent } from "../../lib/framer.ts";
+import { decodeT, encode } from "../../lib/ninep/codec.ts";
+import { framingError, ninepFramer } from "../../lib/ninep/framing.ts";
+import { splitAt } from "../helpers/chunks.ts";
+import { tMessageArb } from "./arbitrary.ts";
+
+describe("9P framing", () => {
+  test("a size below 7 is `invalid 9P message size` and stops the framer", () => {
+    const framer = ninepFramer(8216);
+    const events = framer.push(new Uint8Array([6, 0, 0, 0, 120, 1]));
+    expect(events).toEqual([{ kind: "undersize", bytes: new Uint8Array([6, 0, 0, 0]) }]);
+    expect(framingError(events[0]!)).toBe("invalid 9P message size");
+    expect(framer.failed).toBe(true);
+  });
+
+  test("a size above the limit is `9P message longer than agreed`, seen from the size field alone", () => {
+    const framer = ninepFramer(8216);
+    const events = framer.push(new Uint8Array([0x19, 0x20, 0, 0]));
+    expect(events.map(framingError)).toEqual(["9P message longer than agreed"]);
+    expect(framer.buffered).toBe(0);
+  });
+
+  test("after Rversion the limit drops to the negotiated msize", () => {
+    const framer = ninepFramer(8216);
+    const version = encode({ type: "Tversion", tag: 0xffff, msize: 300, version: "9P2000" });
+    expect(framer.push(version).map((e) => e.kind)).toEqual(["frame"]);
+    framer.maxBytes = 300;
+    const fits = encode({ type: "Twrite", tag: 1, fid: 1, offset: 0n, data: new Uint8Array(300 - 23) });
+    expect(fits.length).toBe(300);
+    expect(framer.push(fits).map((e) => e.kind)).toEqual(["frame"]);
+    const over = encode({ type: "Twrite", tag: 1, fid: 1, offset: 0n, data: new Uint8Array(300 - 22) });
+    expect(framer.push(over).map(framingError)).toEqual(["9P message longer than agreed"]);
+  });
+
+  test("frames and partial tails have no framing error", () => {
+    expect(framingError({ kind: "frame", bytes: new Uint8Array(7) })).toBeUndefined();
+    expect(framingError({ kind: "partial", bytes: new Uint8Array(3) })).toBeUndefined();
+  });
+
+  test("a stream of messages split anywhere yields the same messages", () => {
+    fc.assert(
+      fc.property(fc.array(tMessageArb, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 16 }), (messages, cuts) => {
+        const framer = ninepFramer(8216);
+        const events = splitAt(concatBytes(messages.map(encode)), cuts).flatMap((c) => framer.push(c));
+        expect(events.map((e) => e.kind === "frame" ? decodeT(e.bytes) : e)).toEqual(messages);
+        expect(framer.buffered).toBe(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("arbitrary bytes in arbitrary chunks never throw nor buffer beyond the limit", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 7, max: 64 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.nat(), { maxLength: 16 }),
+        (limit, input, cuts) => {
+          const framer = ninepFramer(limit);
+          const events: FrameEvent[] = [];
+          for (const chunk of splitAt(input, cuts)) {
+            events.push(...framer.push(chunk));
+            expect(framer.buffered).toBeLessThanOrEqual(limit);
+          }
+          for (const e of events) if (e.kind === "frame") decodeT(e.bytes);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
