@@ -1,0 +1,383 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import type { Server, Socket } from "node:net";
+import { join } from "node:path";
+import { concatBytes } from "../../../lib/bytes.ts";
+import { DialError } from "../../../lib/dial.ts";
+import { errorCode } from "../../../lib/errno.ts";
+import { listenStream } from "../../../lib/net/stream-sockets.ts";
+import { decodeR, decodeT, encode } from "../../../lib/ninep/codec.ts";
+import { DMDIR, IOHDRSZ, NOTAG, ORDWR, OREAD, OWRITE, QTDIR } from "../../../lib/ninep/constants.ts";
+import { entriesThatFit } from "../../../lib/ninep/dirread.ts";
+import { ConnectionLost, NinepError, ProtocolViolation, RequestAborted } from "../../../lib/ninep/failures.ts";
+import { ninepFramer } from "../../../lib/ninep/framing.ts";
+import { Client, WalkStopped } from "../../../lib/ninep/io/client.ts";
+import type { Qid, RMessage, Stat, TMessage } from "../../../lib/ninep/messages.ts";
+import { encodeStat } from "../../../lib/ninep/stat.ts";
+import { answerVersion } from "../../../lib/ninep/version.ts";
+import { tempDir } from "../../helpers/fs.ts";
+import { waitFor } from "../../helpers/net.ts";
+
+type Path = "root" | "name" | "ctl";
+const QIDS: Record<Path, Qid> = {
+  root: { type: QTDIR, version: 0, path: 0n },
+  ctl: { type: 0, version: 0, path: 1n },
+  name: { type: 0, version: 0, path: 2n },
+};
+const text = (s: string) => new TextEncoder().encode(s);
+const str = (b: Uint8Array) => new TextDecoder().decode(b);
+
+function statOf(path: Path): Stat {
+  return {
+    type: 0,
+    dev: 0,
+    qid: QIDS[path],
+    mode: path === "root" ? DMDIR | 0o555 : path === "ctl" ? 0o666 : 0o444,
+    atime: 0,
+    mtime: 0,
+    length: 0n,
+    name: path === "root" ? "." : path,
+    uid: "spree",
+    gid: "spree",
+    muid: "",
+  };
+}
+
+/**
+ * A tiny 9P2000 server for the client's tests: a root holding `name` (the
+ * attaching user) and `ctl`, whose reads are held until a write answers
+ * the oldest with the written bytes. Directory reads have an iounit of 70,
+ * so a listing takes one Rread per entry.
+ */
+class FakeServer {
+  readonly received: TMessage[] = [];
+  readonly sockets = new Set<Socket>();
+  /** On Tflush of a held read, answer the read (with `late`) before the Rflush. */
+  answerBeforeFlush = false;
+
+  private constructor(readonly server: Server) {
+    server.on("connection", (socket: Socket) => this.#serve(socket));
+  }
+
+  static async start(at: { host: string; port: number } | { path: string }): Promise<FakeServer> {
+    return new FakeServer(await listenStream(at));
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === "object" && address ? address.port : 0;
+  }
+
+  stop(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.server.close();
+  }
+
+  #serve(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => {});
+    const framer = ninepFramer(8216);
+    const fids = new Map<number, { path: Path; uname: string }>();
+    const held: Array<Extract<TMessage, { type: "Tread" }>> = [];
+    const reply = (m: RMessage) => socket.write(encode(m));
+    socket.on("data", (chunk: Uint8Array) => {
+      for (const event of framer.push(chunk)) {
+        if (event.kind !== "frame") return socket.destroy();
+        const m = decodeT(event.bytes);
+        if (m.type === "malformed") {
+          reply({ type: "Rerror", tag: m.tag ?? NOTAG, ename: "bad 9P T-message format" });
+          continue;
+        }
+        this.received.push(m);
+        const error = (ename: string) => reply({ type: "Rerror", tag: m.tag, ename });
+        const fid = "fid" in m ? fids.get(m.fid) : undefined;
+        switch (m.type) {
+          case "Tversion": {
+            const answer = answerVersion(m.msize, m.version, 8216);
+            if ("error" in answer) error(answer.error);
+            else {
+              framer.maxBytes = answer.msize;
+              reply({ type: "Rversion", tag: m.tag, ...answer });
+            }
+            break;
+          }
+          case "Tattach":
+            fids.set(m.fid, { path: "root", uname: m.uname });
+            reply({ type: "Rattach", tag: m.tag, qid: QIDS.root });
+            break;
+          case "Twalk": {
+            if (!fid) return error("bad fid");
+            const qids: Qid[] = [];
+            let at = fid.path;
+            for (const name of m.wnames) {
+              if (at !== "root" || (name !== "name" && name !== "ctl")) break;
+              at = name;
+              qids.push(QIDS[at]);
+            }
+            if (qids.length === 0 && m.wnames.length > 0) error("file does not exist");
+            else {
+              if (qids.length === m.wnames.length) fids.set(m.newfid, { path: at, uname: fid.uname });
+              reply({ type: "Rwalk", tag: m.tag, qids });
+            }
+            break;
+          }
+          case "Topen":
+            if (!fid) return error("bad fid");
+            reply({ type: "Ropen", tag: m.tag, qid: QIDS[fid.path], iounit: fid.path === "root" ? 70 : 0 });
+            break;
+          case "Tread": {
+            if (!fid) return error("bad fid");
+            if (fid.path === "ctl") held.push(m);
+            else if (fid.path === "name") {
+              reply({ type: "Rread", tag: m.tag, data: text(fid.uname).slice(Number(m.offset)).slice(0, m.count) });
+            } else {
+              const entries = [encodeStat(statOf("name")), encodeStat(statOf("ctl"))];
+              let skip = Number(m.offset);
+              while (entries.length > 0 && skip >= entries[0]!.length) skip -= entries.shift()!.length;
+              reply({
+                type: "Rread",
+                tag: m.tag,
+                data: concatBytes(entries.slice(0, entriesThatFit(entries, m.count))),
+              });
+            }
+            break;
+          }
+          case "Twrite": {
+            if (!fid) return error("bad fid");
+            reply({ type: "Rwrite", tag: m.tag, count: m.data.length });
+            const read = held.shift();
+            if (read) reply({ type: "Rread", tag: read.tag, data: m.data.slice(0, read.count) });
+            break;
+          }
+          case "Tflush": {
+            const at = held.findIndex((r) => r.tag === m.oldtag);
+            if (at !== -1) {
+              const [read] = held.splice(at, 1);
+              if (this.answerBeforeFlush) reply({ type: "Rread", tag: read!.tag, data: text("late") });
+            }
+            reply({ type: "Rflush", tag: m.tag });
+            break;
+          }
+          case "Tstat":
+            if (!fid) return error("bad fid");
+            reply({ type: "Rstat", tag: m.tag, stat: statOf(fid.path) });
+            break;
+          case "Tclunk":
+            if (!fids.delete(m.fid)) return error("bad fid");
+            reply({ type: "Rclunk", tag: m.tag });
+            break;
+          case "Tremove":
+            fids.delete(m.fid);
+            error("permission denied");
+            break;
+          default:
+            error("permission denied");
+        }
+      }
+    });
+  }
+}
+
+let server: FakeServer | undefined;
+let client: Client | undefined;
+afterEach(() => {
+  client?.close();
+  server?.stop();
+  client = server = undefined;
+});
+
+/** A server on a free loopback port and a client connected, versioned and attached as alice. */
+async function attached() {
+  server = await FakeServer.start({ host: "127.0.0.1", port: 0 });
+  client = await Client.connect(`tcp!127.0.0.1!${server.port}`);
+  expect(await client.version(8216)).toEqual({ msize: 8216, version: "9P2000" });
+  return { server, client, root: await client.attach("alice") };
+}
+
+describe("9P client over a socket", () => {
+  test("version, attach, walk, open and read with the fid's own offset", async () => {
+    const { root, server } = await attached();
+    expect(root.qid).toEqual(QIDS.root);
+    const name = await root.walk(["name"]);
+    expect(name.qid).toEqual(QIDS.name);
+    await name.open(OREAD);
+    expect(str(await name.read(3))).toBe("ali");
+    expect(str(await name.read(100))).toBe("ce");
+    expect(str(await name.read(100))).toBe("");
+    expect(str(await name.read(100, { offset: 1n }))).toBe("lice");
+    expect(name.offset).toBe(5n);
+    expect(server.received.filter((m) => m.type === "Tread").map((m) => (m as { offset: bigint }).offset)).toEqual([
+      0n,
+      3n,
+      5n,
+      1n,
+    ]);
+  });
+
+  test("an unknown version comes back as the server's answer", async () => {
+    server = await FakeServer.start({ host: "127.0.0.1", port: 0 });
+    client = await Client.connect(`net!127.0.0.1!${server.port}`);
+    expect(await client.version(100000, "9P1999")).toEqual({ msize: 8216, version: "unknown" });
+    await expect(client.version(100)).rejects.toThrow(new NinepError("message size too small"));
+  });
+
+  test("a read asks for at most msize - 24 bytes", async () => {
+    const { root, server } = await attached();
+    const name = await root.walk(["name"]);
+    await name.read(1 << 20);
+    expect(server.received.at(-1)).toMatchObject({ type: "Tread", count: 8216 - IOHDRSZ });
+  });
+
+  test("stat, readdir across several reads, clunk and remove", async () => {
+    const { root, client } = await attached();
+    expect((await root.stat()).name).toBe(".");
+    const dir = await root.walk([]);
+    expect(dir.fid).not.toBe(root.fid);
+    await dir.open(OREAD);
+    expect(dir.iounit).toBe(70);
+    expect((await dir.readdir()).map((s) => s.name)).toEqual(["name", "ctl"]);
+    await dir.clunk();
+    const name = await root.walk(["name"]);
+    await expect(name.remove()).rejects.toThrow(new NinepError("permission denied"));
+    expect(client.claimFid(name.fid)).toBe(name.fid);
+  });
+
+  test("a walk refused at its first name rejects with the server's error; one stopping later with WalkStopped", async () => {
+    const { root, client } = await attached();
+    await expect(root.walk(["nosuch"])).rejects.toThrow(new NinepError("file does not exist"));
+    const stopped = await root.walk(["name", "x"]).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(WalkStopped);
+    expect((stopped as WalkStopped).walked).toEqual(["name"]);
+    expect((stopped as WalkStopped).message).toBe("file does not exist");
+    const next = await root.walk(["ctl"]);
+    expect(next.fid).toBe(client.claimFid() - 1);
+  });
+
+  test("a zero-length write is one Twrite of no data; a long one is cut to the msize", async () => {
+    const { root, server } = await attached();
+    const ctl = await root.walk(["ctl"]);
+    await ctl.open(OWRITE);
+    expect(await ctl.write(new Uint8Array())).toBe(0);
+    expect(server.received.at(-1)).toMatchObject({ type: "Twrite", data: new Uint8Array() });
+    expect(await ctl.write(new Uint8Array(9000))).toBe(9000);
+    const writes = server.received.filter((m) => m.type === "Twrite") as Array<{ offset: bigint; data: Uint8Array }>;
+    expect(writes.map((w) => [w.offset, w.data.length])).toEqual([[0n, 0], [0n, 8192], [8192n, 808]]);
+    expect(ctl.offset).toBe(9000n);
+  });
+
+  test("many requests in flight settle with their own replies", async () => {
+    const { root } = await attached();
+    const ctl = await root.walk(["ctl"]);
+    await ctl.open(ORDWR);
+    const reads = [1, 2, 3].map(() => ctl.read(100, { offset: 0n }));
+    const stats = [root.stat(), ctl.stat()];
+    for (const word of ["one", "two", "three"]) await ctl.write(word, { offset: 0n });
+    expect((await Promise.all(reads)).map(str)).toEqual(["one", "two", "three"]);
+    expect((await Promise.all(stats)).map((s) => s.name)).toEqual([".", "ctl"]);
+  });
+
+  test("aborting a held read flushes it: it rejects once the Rflush comes, and the fid reads again", async () => {
+    const { root, server } = await attached();
+    const ctl = await root.walk(["ctl"]);
+    await ctl.open(ORDWR);
+    const abort = new AbortController();
+    const read = ctl.read(100, { signal: abort.signal });
+    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    abort.abort();
+    await expect(read).rejects.toBeInstanceOf(RequestAborted);
+    const tread = server.received.at(-2)!;
+    expect(server.received.at(-1)).toEqual({ type: "Tflush", tag: expect.any(Number), oldtag: tread.tag });
+    expect(ctl.offset).toBe(0n);
+    const again = ctl.read(100);
+    await ctl.write("hello", { offset: 0n });
+    expect(str(await again)).toBe("hello");
+  });
+
+  test("a flushed read answered before the Rflush resolves with its data", async () => {
+    const { root, server } = await attached();
+    server.answerBeforeFlush = true;
+    const ctl = await root.walk(["ctl"]);
+    await ctl.open(ORDWR);
+    const abort = new AbortController();
+    const read = ctl.read(100, { signal: abort.signal });
+    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    abort.abort();
+    expect(str(await read)).toBe("late");
+    expect(ctl.offset).toBe(4n);
+  });
+
+  test("a signal aborted already sends nothing", async () => {
+    const { root, server } = await attached();
+    const before = server.received.length;
+    await expect(root.read(10, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(RequestAborted);
+    expect(server.received.length).toBe(before);
+  });
+
+  test("a lost connection rejects what is waiting and what comes after with ConnectionLost", async () => {
+    const { root, server, client } = await attached();
+    const ctl = await root.walk(["ctl"]);
+    await ctl.open(ORDWR);
+    const read = ctl.read(100);
+    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    for (const socket of server.sockets) socket.destroy();
+    await expect(read).rejects.toBeInstanceOf(ConnectionLost);
+    await expect(root.stat()).rejects.toBeInstanceOf(ConnectionLost);
+    await expect(client.attach("bob")).rejects.toBeInstanceOf(ConnectionLost);
+  });
+
+  test("garbage from the server is a protocol violation, and the client hangs up", async () => {
+    const { root, server } = await attached();
+    const ctl = await root.walk(["ctl"]);
+    await ctl.open(ORDWR);
+    const read = ctl.read(100);
+    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    for (const socket of server.sockets) socket.write(encode({ type: "Rclunk", tag: 999 }));
+    await expect(read).rejects.toThrow(new ProtocolViolation("Rclunk with tag 999, which has no request waiting"));
+    await waitFor("the client to hang up", () => server.sockets.size === 0);
+  });
+
+  test("observe sees every frame both ways; raw frames go out as they are and get their replies", async () => {
+    server = await FakeServer.start({ host: "127.0.0.1", port: 0 });
+    const seen: Array<[string, string]> = [];
+    client = await Client.connect(`tcp!127.0.0.1!${server.port}`, {
+      observe: (direction, frame) => {
+        const m = direction === "sent" ? decodeT(frame) : decodeR(frame);
+        seen.push([direction, m.type]);
+      },
+    });
+    await client.version();
+    const cut = encode({ type: "Tclunk", tag: 5, fid: 99 }).subarray(0, 9);
+    cut[0] = 9;
+    expect(await client.requestRaw(cut)).toEqual({ type: "Rerror", tag: 5, ename: "bad 9P T-message format" });
+    expect(await client.requestRaw(encode({ type: "Tclunk", tag: 6, fid: 99 }))).toEqual({
+      type: "Rerror",
+      tag: 6,
+      ename: "bad fid",
+    });
+    expect(seen).toEqual([
+      ["sent", "Tversion"],
+      ["received", "Rversion"],
+      ["sent", "malformed"],
+      ["received", "Rerror"],
+      ["sent", "Tclunk"],
+      ["received", "Rerror"],
+    ]);
+  });
+
+  test("unix! dial strings connect to a UNIX-domain socket", async () => {
+    const path = join(tempDir("ninep"), "s");
+    server = await FakeServer.start({ path });
+    client = await Client.connect(`unix!${path}`);
+    expect((await client.version()).version).toBe("9P2000");
+  });
+
+  test("a refused connection rejects with its errno code; a udp address is a DialError", async () => {
+    server = await FakeServer.start({ host: "127.0.0.1", port: 0 });
+    const port = server.port;
+    server.stop();
+    server = undefined;
+    const refused = await Client.connect(`tcp!127.0.0.1!${port}`).catch((e: unknown) => e);
+    expect(errorCode(refused)).toBe("ECONNREFUSED");
+    await expect(Client.connect("udp!127.0.0.1!53")).rejects.toBeInstanceOf(DialError);
+  });
+});
