@@ -9,7 +9,7 @@
  * |---|---|
  * | user commands (man section 1) | PREFIX/bin/ |
  * | daemons (section 8) | PREFIX/sbin/ |
- * | with --multi: `unt`, and a relative symlink per program to it | PREFIX/bin/unt |
+ * | with --multi: `unt`, and a relative symlink per program to it (an install without --multi removes `unt`) | PREFIX/bin/unt |
  * | man pages | PREFIX/share/man/man1/, man8/ |
  * | docs/<prog>.md, README.md, examples/ | PREFIX/share/doc/unix-net-tools/ |
  * | contrib/systemd/<prog>.service | PREFIX/lib/systemd/system/ (--systemd-dir) |
@@ -308,6 +308,8 @@ const install = defineGnuCommand({
     process.umask(0o022);
     const destdir = resolve(args.destdir);
     for (const item of items) put(destdir, item);
+    // Back from --multi: the programs are files again, and unt is ours.
+    if (!args.multi) rmSync(join(destdir, layout.bindir, "unt"), { force: true });
     return EX.OK;
   },
 });

@@ -236,10 +236,13 @@ describe("staging with --destdir", () => {
     const destdir = tempDir("stage");
     const dist = fakeDist();
     const ptbw = join(destdir, "usr", "local", "bin", "ptbw");
+    const unt = join(destdir, "usr", "local", "bin", "unt");
     for (const [args, link] of [[[], false], [["--multi"], true], [[], false]] as const) {
       const r = await install([...args, "--dist", dist, "--destdir", destdir]);
       expect(r.code).toBe(0);
       expect(lstatSync(ptbw).isSymbolicLink()).toBe(link);
+      // One binary each leaves no multi-call executable that nothing links to.
+      expect(existsSync(unt)).toBe(link);
     }
     expect([...tree(destdir).keys()].filter((path) => path.includes(".tmp"))).toEqual([]);
   });
