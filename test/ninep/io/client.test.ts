@@ -10,7 +10,7 @@ import { DMDIR, IOHDRSZ, NOTAG, ORDWR, OREAD, OWRITE, QTDIR } from "../../../lib
 import { entriesThatFit } from "../../../lib/ninep/dirread.ts";
 import { ConnectionLost, NinepError, ProtocolViolation, RequestAborted } from "../../../lib/ninep/failures.ts";
 import { ninepFramer } from "../../../lib/ninep/framing.ts";
-import { Client, WalkStopped } from "../../../lib/ninep/io/client.ts";
+import { Client, type Fid, WalkStopped } from "../../../lib/ninep/io/client.ts";
 import type { Qid, RMessage, Stat, TMessage } from "../../../lib/ninep/messages.ts";
 import { encodeStat } from "../../../lib/ninep/stat.ts";
 import { answerVersion } from "../../../lib/ninep/version.ts";
@@ -194,6 +194,15 @@ async function attached() {
   return { server, client, root: await client.attach("alice") };
 }
 
+/** The ctl file opened ORDWR and a read on it that the server holds; `signal` may abort it. */
+async function heldRead(root: Fid, signal?: AbortSignal) {
+  const ctl = await root.walk(["ctl"]);
+  await ctl.open(ORDWR);
+  const read = ctl.read(100, { signal });
+  await waitFor("the held read", () => server!.received.at(-1)?.type === "Tread");
+  return { ctl, read };
+}
+
 describe("9P client over a socket", () => {
   test("version, attach, walk, open and read with the fid's own offset", async () => {
     const { root, server } = await attached();
@@ -278,11 +287,8 @@ describe("9P client over a socket", () => {
 
   test("aborting a held read flushes it: it rejects once the Rflush comes, and the fid reads again", async () => {
     const { root, server } = await attached();
-    const ctl = await root.walk(["ctl"]);
-    await ctl.open(ORDWR);
     const abort = new AbortController();
-    const read = ctl.read(100, { signal: abort.signal });
-    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    const { ctl, read } = await heldRead(root, abort.signal);
     abort.abort();
     await expect(read).rejects.toBeInstanceOf(RequestAborted);
     const tread = server.received.at(-2)!;
@@ -296,11 +302,8 @@ describe("9P client over a socket", () => {
   test("a flushed read answered before the Rflush resolves with its data", async () => {
     const { root, server } = await attached();
     server.answerBeforeFlush = true;
-    const ctl = await root.walk(["ctl"]);
-    await ctl.open(ORDWR);
     const abort = new AbortController();
-    const read = ctl.read(100, { signal: abort.signal });
-    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    const { ctl, read } = await heldRead(root, abort.signal);
     abort.abort();
     expect(str(await read)).toBe("late");
     expect(ctl.offset).toBe(4n);
@@ -315,10 +318,7 @@ describe("9P client over a socket", () => {
 
   test("a lost connection rejects what is waiting and what comes after with ConnectionLost", async () => {
     const { root, server, client } = await attached();
-    const ctl = await root.walk(["ctl"]);
-    await ctl.open(ORDWR);
-    const read = ctl.read(100);
-    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    const { read } = await heldRead(root);
     for (const socket of server.sockets) socket.destroy();
     await expect(read).rejects.toBeInstanceOf(ConnectionLost);
     await expect(root.stat()).rejects.toBeInstanceOf(ConnectionLost);
@@ -327,10 +327,7 @@ describe("9P client over a socket", () => {
 
   test("garbage from the server is a protocol violation, and the client hangs up", async () => {
     const { root, server } = await attached();
-    const ctl = await root.walk(["ctl"]);
-    await ctl.open(ORDWR);
-    const read = ctl.read(100);
-    await waitFor("the held read", () => server.received.at(-1)?.type === "Tread");
+    const { read } = await heldRead(root);
     for (const socket of server.sockets) socket.write(encode({ type: "Rclunk", tag: 999 }));
     await expect(read).rejects.toThrow(new ProtocolViolation("Rclunk with tag 999, which has no request waiting"));
     await waitFor("the client to hang up", () => server.sockets.size === 0);
