@@ -39,6 +39,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runBench, startTracked, workDirectory } from "./harness.ts";
+import { table } from "./report.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -318,15 +319,6 @@ async function concurrentMs(argv: string[], count: number, env: NodeJS.ProcessEn
 const fmt = (x: number, digits = 0) =>
   x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×`;
-
-/** Print rows as a left-aligned first column and right-aligned others. */
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  for (const r of rows) {
-    const cells = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)));
-    console.log(`  ${cells.join("  ").trimEnd()}`);
-  }
-}
 
 // ---------------------------------------------------------------------------
 

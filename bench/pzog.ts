@@ -77,6 +77,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort as freePortOn } from "../lib/net/stream-sockets.ts";
 import { runBench, startTracked, workDirectory } from "./harness.ts";
+import { cpuSeconds, round, selfCpuSeconds, table, times } from "./report.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -507,30 +508,6 @@ async function stopSystem(s: System): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
-// CPU accounting from /proc, to show where the time went.
-
-const TICKS = (() => {
-  const r = spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" });
-  return Number(r.stdout?.trim()) || 100;
-})();
-
-/** utime + stime of a process, in seconds (NaN where /proc is missing). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
-function selfCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-// ---------------------------------------------------------------------------
 // Load: M1 (closed loop, pipelined) and M2 (open loop, fixed rate).
 
 const PRINTABLE = "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
@@ -942,17 +919,6 @@ const fmt = (x: number, digits = 0) =>
   Number.isFinite(x)
     ? x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
     : "-";
-const times = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)}×` : "-");
-const round = (x: number, digits: number) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
-
-/** Print rows as a left-aligned first column and right-aligned others. */
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  for (const r of rows) {
-    const cells = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)));
-    console.log(`  ${cells.join("  ").trimEnd()}`);
-  }
-}
 
 interface Metric {
   metric: "M1" | "ring" | "M2_p50" | "M2_p99";

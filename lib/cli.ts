@@ -403,6 +403,10 @@ export async function dispatch(
       }
       const word = rest[at];
       let sub = word === undefined ? undefined : await findSubCommand(command.subCommands, word);
+      // A parent with a default takes no options before a sub-command's name,
+      // so a named sub-command parses with its own options only (spreed's
+      // `-a ADDR` listens, `spreed 9p -a ADDR` dials).
+      const ownOptions = sub !== undefined && command.default !== undefined;
       if (sub !== undefined) {
         rest = rest.slice(at + 1);
         named.push(sub);
@@ -417,7 +421,11 @@ export async function dispatch(
       }
       command = sub;
       path.push(sub);
-      if (!sharesOptions(args, sub)) {
+      if (ownOptions && !sharesOptions(args, sub)) {
+        args = { ...sub.args };
+        singleDash = sub.singleDash ?? [];
+        table = undefined;
+      } else if (!sharesOptions(args, sub)) {
         args = { ...args, ...sub.args };
         singleDash = [...singleDash, ...sub.singleDash ?? []];
         table = undefined;

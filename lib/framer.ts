@@ -196,20 +196,62 @@ export class Framer {
    */
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
+    this.#feed(chunk, events, undefined);
+    return events;
+  }
+
+  /**
+   * Like {@linkcode push}, but hand each event to `onEvent` as soon as it
+   * is complete, before reading on: a size-prefixed frame's handler may
+   * set `maxBytes` for the very next frame (9P's Tversion), however the
+   * stream was chunked.
+   *
+   * @example
+   * ```ts
+   * const framer = new Framer({ sizePrefix: "u32le", minBytes: 7, maxBytes: 8216 });
+   * framer.feed(chunk, (event) => {
+   *   if (event.kind === "frame") framer.maxBytes = 256;
+   * });
+   * ```
+   */
+  feed(chunk: Uint8Array, onEvent: (event: FrameEvent) => void): void {
+    this.#feed(chunk, [], onEvent);
+  }
+
+  #feed(chunk: Uint8Array, events: FrameEvent[], onEvent: ((event: FrameEvent) => void) | undefined): void {
     // Feed only as much as can fill the queue to maxBytes (a size-prefixed
     // frame: to its size field, then to its end), so a huge chunk is never
     // copied whole into the queue. After a drain the queue is below that
     // mark, unless maxBytes was just lowered: then the drain gets it there.
     let at = 0;
+    let view: DataView | undefined;
     while (at < chunk.length && !this.#failed) {
+      if (!this.#delim && this.#queue.length === 0 && chunk.length - at >= SIZE_FIELD_BYTES) {
+        // Whole size-prefixed frames straight from the chunk, copied once,
+        // without passing through the queue; anything else takes the queue.
+        view ??= new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const size = view.getUint32(at, true);
+        if (size >= this.#min && size <= this.#max && size <= chunk.length - at) {
+          events.push({ kind: "frame", bytes: chunk.slice(at, at + size) });
+          at += size;
+          if (onEvent) {
+            onEvent(events[0]!);
+            events.length = 0;
+          }
+          continue;
+        }
+      }
       const want = this.#delim ? this.#max : (this.#size ?? SIZE_FIELD_BYTES);
       const room = Math.max(want - this.#queue.length, 0);
       this.#queue.push(chunk.subarray(at, at + room));
       at += room;
       if (this.#delim) this.#drain(events, this.#delim);
       else this.#drainSized(events);
+      if (onEvent && events.length > 0) {
+        for (const event of events) onEvent(event);
+        events.length = 0;
+      }
     }
-    return events;
   }
 
   /**

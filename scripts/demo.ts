@@ -8,6 +8,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { freePort } from "../lib/net/stream-sockets.ts";
+import { Client } from "../lib/ninep/io/client.ts";
+import { playFirstLegal } from "../lib/spree/io/autoplay.ts";
+import { SpreeMember } from "../lib/spree/io/member.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -154,10 +157,96 @@ async function pzogDemo(work: string): Promise<void> {
   check(codes.every((c) => c === 0), "SIGTERM stopped all five nodes cleanly");
 }
 
+/** Start dist/spreed on a free loopback port; resolves with its dial string once it listens. */
+function startSpreed(): Promise<{ proc: ChildProcess; dial: string; exited: Promise<number | null> }> {
+  const proc = spawn(join(dist, "spreed"), ["-a", "tcp!127.0.0.1!0"], { stdio: ["ignore", "ignore", "pipe"] });
+  daemons.push(proc);
+  const exited = new Promise<number | null>((resolve) => proc.on("close", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let err = "";
+    proc.stderr!.setEncoding("utf8");
+    proc.stderr!.on("data", (chunk: string) => {
+      err += chunk;
+      const m = /listening on (tcp!\S+)/.exec(err);
+      if (m) resolve({ proc, dial: m[1]!, exited });
+    });
+    proc.on("close", () => reject(new Error(`spreed exited: ${err.trim()}`)));
+  });
+}
+
+/**
+ * spreed: two scripted users chat in the lobby, start `gather 2 othello`,
+ * and play it to the end, each always taking the first legal square; the
+ * updates are printed as they arrive.
+ */
+async function spreedDemo(): Promise<void> {
+  say("== spreed: a chat in the lobby and a game of othello over 9P2000");
+  const { proc, dial, exited } = await startSpreed();
+  say(`  spreed listens on ${dial}`);
+  const connect = async () => {
+    const client = await Client.connect(dial);
+    await client.version();
+    return client;
+  };
+  const [ca, cb] = await Promise.all([connect(), connect()]);
+  const alice = await SpreeMember.join(ca, "alice", "0/ctl");
+  const bob = await SpreeMember.join(cb, "bob", "0/ctl");
+  await alice.command("chat hello bob, othello?");
+  await bob.command("chat sure");
+  const heard = await alice.waitFor((l) => l === "chat bob sure ");
+  say(`  alice reads: ${heard}`);
+  check(
+    (await bob.waitFor((l) => l.startsWith("chat alice"))) === "chat alice hello bob, othello? ",
+    "both hear the chat",
+  );
+
+  const before = alice.lines.length;
+  await alice.command("start gather 2 othello");
+  const session = await alice.waitFor((l) => / \d+ 1 session$/.test(l), { from: before });
+  const sessionId = session.split(" ")[1];
+  await alice.waitFor((l) => l.startsWith(`set ${sessionId} filename `), { from: before });
+  const dir = alice.lines.filter((l) => l.startsWith(`set ${sessionId} filename `)).at(-1)!.split(" ")[3]!;
+  await alice.command(`invite ${sessionId} bob`);
+  say(`  alice started othello in directory ${dir} and invited bob`);
+  const black = await SpreeMember.join(ca, "alice", `${dir}/ctl`);
+  const white = await SpreeMember.join(cb, "bob", `${dir}/ctl`);
+  await black.waitFor((l) => l === "join bob ");
+  await black.command("start");
+  await white.waitFor((l) => l.startsWith("set 1 turn"));
+  // Each move, and the update lines it made alice read.
+  const moves = await playFirstLegal(black, white, (colour, x, y, lines) => {
+    say(`    ${colour === 0 ? "alice (black)" : "bob (white)  "} move ${x} ${y}  →  ${lines.join(" | ")}`);
+  });
+  const board = (m: SpreeMember) => {
+    const squares = new Map<string, string>();
+    for (const l of m.lines) {
+      const [, id, attr, value] = l.split(" ");
+      if (l.startsWith("set ") && id === "1" && /^[a-h][a-h]$/.test(attr!)) squares.set(attr!, value!);
+    }
+    return [...squares].sort().join(" ");
+  };
+  await white.waitFor((l) => l === "set 1 turn 2");
+  const winner = black.lines.find((l) => l.startsWith("set 1 winner "));
+  say(`  ${moves} moves; ${winner}`);
+  check(board(black) === board(white), "both players see the same final board");
+  check(moves === 60 && winner === "set 1 winner 0", "the reference game: 60 moves, black wins");
+  black.close();
+  white.close();
+  await alice.waitFor((l) => /^del \d+ 0 1 /.test(l));
+  check(true, "the lobby deleted the session when the game ended");
+  alice.close();
+  bob.close();
+  ca.close();
+  cb.close();
+  proc.kill("SIGTERM");
+  check((await exited) === 0, "SIGTERM stopped spreed cleanly");
+}
+
 const work = mkdtempSync(join(tmpdir(), "unt-demo-"));
 try {
   await ptbwDemo(work);
   await pzogDemo(work);
+  await spreedDemo();
   say("demo: all checks passed");
 } catch (err) {
   say(`demo: ${err instanceof Error ? err.message : String(err)}`);

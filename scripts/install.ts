@@ -202,13 +202,20 @@ function documentation(progs: readonly string[], layout: Layout, note: (text: st
       note(`no docs/${prog}.md, so no man page for ${prog}`);
       continue;
     }
-    const section = SECTIONS[prog]!;
     const source = `${PACKAGE} ${version}`;
-    const text = manPage(readFileSync(doc, "utf8"), { name: prog, section, source, date: pageDate(doc) });
-    items.push(
-      { to: join(layout.mandir, `man${section}`, `${prog}.${section}`), text, mode: 0o644 },
-      { to: join(layout.docdir, `${prog}.md`), from: doc, mode: 0o644 },
-    );
+    // A sub-command with a page of its own (docs/spreed-9p.md) is a user command, git-style: spreed-9p(1).
+    const subPages = readdirSync(join(ROOT, "docs")).filter((f) => f.startsWith(`${prog}-`) && f.endsWith(".md"));
+    const pages: [name: string, section: 1 | 8, path: string][] = [
+      [prog, SECTIONS[prog]!, doc],
+      ...subPages.map((f): [string, 1, string] => [f.slice(0, -3), 1, join(ROOT, "docs", f)]),
+    ];
+    for (const [name, section, path] of pages) {
+      const text = manPage(readFileSync(path, "utf8"), { name, section, source, date: pageDate(path) });
+      items.push(
+        { to: join(layout.mandir, `man${section}`, `${name}.${section}`), text, mode: 0o644 },
+        { to: join(layout.docdir, `${name}.md`), from: path, mode: 0o644 },
+      );
+    }
   }
   return items;
 }

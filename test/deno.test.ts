@@ -107,4 +107,18 @@ describe("smoke tests under Deno", () => {
     process.kill(node.pid, "SIGTERM");
     expect((await node.exited).code).toBe(0);
   }, 90_000);
+
+  test("spreed: a Deno spreed serves a Deno `spreed 9p rdwr new` that creates a chat and talks in it", async () => {
+    const server = background([...programArgv("spreed", "deno"), "-a", "tcp!127.0.0.1!0"]);
+    const dial = await waitFor("spreed to listen", () => /listening on (tcp!\S+)/.exec(server.stderr())?.[1], 30_000);
+    const r = await run([...programArgv("spreed", "deno"), "9p", "-a", dial, "-u", "alice", "rdwr", "new"], {
+      input: "create chat\nchat hello from deno\n",
+      timeout: 60_000,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("clienttype chat \nchat alice hello from deno \n");
+    expect(r.code).toBe(0);
+    process.kill(server.pid, "SIGTERM");
+    expect((await server.exited).code).toBe(0);
+  }, 90_000);
 });

@@ -45,6 +45,7 @@ const PERMANENT: Record<string, Record<number, string>> = {
     75: "another live pzog holds",
     78: "configuration",
   },
+  spreed: { 64: "usage", 65: "bad contents", 66: "a file cannot be read", 78: "inconsistent configuration" },
 };
 
 function install(args: string[]) {
@@ -116,6 +117,11 @@ describe("an install of dist/ into a private prefix", () => {
         "share/man/man1/ptbw.1",
         "share/man/man1/psprog.1",
         "share/man/man8/pzog.8",
+        "sbin/spreed",
+        "share/man/man8/spreed.8",
+        "share/man/man1/spreed-9p.1",
+        "share/doc/unix-net-tools/spreed-9p.md",
+        "lib/systemd/system/spreed.service",
         "share/doc/unix-net-tools/README.md",
         "share/doc/unix-net-tools/ptbw.md",
         "share/doc/unix-net-tools/pzog.md",
@@ -160,7 +166,7 @@ describe("an install of dist/ into a private prefix", () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toStartWith(`${prog.toUpperCase()}(${SECTIONS[prog]})`);
       expect(r.stdout).toMatch(new RegExp(`^NAME\\n {7}${prog} +\\S+ +\\w`, "m"));
-      expect(r.stdout).not.toMatch(/&\w+;|&#\d+;/);
+      expect(r.stdout).not.toMatch(/&[a-zA-Z]+;|&#\d+;/);
       expect(r.stdout).toMatch(/^SYNOPSIS$/m);
       expect(r.stdout).toMatch(/^EXIT STATUS$/m);
       const whatis = await run(["lexgrog", page]);
@@ -309,7 +315,9 @@ describe("what the units and pages agree on", () => {
     const root = tempDir("sysusers");
     const r = await run(["systemd-sysusers", `--root=${root}`, "--dry-run", SYSUSERS]);
     expect(r.code).toBe(0);
-    for (const account of ["ptbw", "pzog"]) expect(r.stdout + r.stderr).toContain(`Creating user '${account}'`);
+    for (const account of ["ptbw", "pzog", "spreed"]) {
+      expect(r.stdout + r.stderr).toContain(`Creating user '${account}'`);
+    }
   });
 
   test("each unit stops restarting on exactly the statuses its docs give for failures a restart cannot fix", () => {

@@ -21,6 +21,7 @@ const PROGRAMS: Record<string, () => Promise<unknown>> = {
   psprog: () => import("../psprog.ts"),
   ptbw: () => import("../ptbw.ts"),
   pzog: () => import("../pzog.ts"),
+  spreed: () => import("../spreed.ts"),
 };
 
 const call = chooseProgram(invokedName(MULTI_NAME), process.argv.slice(2), Object.keys(PROGRAMS));

@@ -88,8 +88,15 @@ export interface ClientCoreOptions {
   onFrame?: (frame: Uint8Array) => void;
 }
 
-/** The reply each request expects (besides Rerror). */
-const REPLY: Record<TMessage["type"], MessageName> = {
+/**
+ * The reply each request expects (besides Rerror).
+ *
+ * @example
+ * ```ts
+ * REPLY_TO.Twalk; // "Rwalk"
+ * ```
+ */
+export const REPLY_TO: Record<TMessage["type"], MessageName> = {
   Tversion: "Rversion",
   Tauth: "Rauth",
   Tattach: "Rattach",
@@ -413,7 +420,7 @@ export class ClientCore {
 
 /** Why `reply` cannot answer `request`, or undefined if it can. */
 function mismatch(request: TMessage, reply: RMessage): string | undefined {
-  const expected = REPLY[request.type];
+  const expected = REPLY_TO[request.type];
   if (reply.type !== expected) return `${reply.type} answering ${request.type} (tag ${reply.tag})`;
   if (request.type === "Tversion" && reply.type === "Rversion") {
     if (reply.msize < HEADER_SIZE || reply.msize > request.msize) {

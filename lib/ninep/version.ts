@@ -17,6 +17,28 @@
 export const MIN_MSIZE = 256;
 
 /**
+ * The msize a server offers unless configured otherwise, and a client asks
+ * for: 8 KiB of data plus the 24-byte header of a read or write (Inferno's).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MSIZE - IOHDRSZ; // 8192
+ * ```
+ */
+export const DEFAULT_MSIZE = 8216;
+
+/**
+ * The largest msize spreed may be configured to offer: 1 MiB of data plus
+ * the header.
+ *
+ * @example
+ * ```ts
+ * numberOption("--msize", "65560", { min: MIN_MSIZE, max: MAX_MSIZE }); // 65560
+ * ```
+ */
+export const MAX_MSIZE = 1048600;
+
+/**
  * The one version this library speaks.
  *
  * @example

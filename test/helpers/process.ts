@@ -69,8 +69,8 @@ export async function killAll(): Promise<void> {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Bytes for stdin; stdin is /dev/null (closed) otherwise. */
-  input?: string | Uint8Array;
+  /** Bytes for stdin, or "open" for a pipe the test writes (`child.stdin`); stdin is /dev/null otherwise. */
+  input?: string | Uint8Array | "open";
   /** Kill the process group after this many ms (default 20000). */
   timeout?: number;
 }
@@ -83,6 +83,8 @@ export interface Background {
   readonly exited: Promise<Finished>;
   /** What it printed on stderr so far. */
   stderr(): string;
+  /** What it printed on stdout so far. */
+  stdout(): string;
 }
 
 /**
@@ -101,7 +103,7 @@ export function background(argv: string[], opts: RunOptions = {}): Background {
   const err: Buffer[] = [];
   child.stdout!.on("data", (b: Buffer) => out.push(b));
   child.stderr!.on("data", (b: Buffer) => err.push(b));
-  if (opts.input !== undefined) child.stdin!.end(opts.input);
+  if (opts.input !== undefined && opts.input !== "open") child.stdin!.end(opts.input);
   started.set(
     child,
     new Promise((resolve) => {
@@ -127,7 +129,13 @@ export function background(argv: string[], opts: RunOptions = {}): Background {
       });
     });
   });
-  return { child, pid: child.pid!, exited, stderr: () => Buffer.concat(err).toString("utf8") };
+  return {
+    child,
+    pid: child.pid!,
+    exited,
+    stderr: () => Buffer.concat(err).toString("utf8"),
+    stdout: () => Buffer.concat(out).toString("utf8"),
+  };
 }
 
 /**

@@ -420,6 +420,15 @@ describe("dispatch: sub-commands", () => {
     expect((await run(["9p", "-a", "x", "--", "ls", "/"])).calls).toEqual(["ls x - false /"]);
   });
 
+  test("a parent with a default and options of its own hands a named sub-command only the sub-command's options", async () => {
+    const withOptions = defineGnuCommand({ ...spreed, args: serve.args });
+    calls.length = 0;
+    expect(await dispatch(withOptions, ["9p", "-a", "tcp!h!1", "ls", "/"], () => {})).toBe(0);
+    expect(await dispatch(withOptions, ["-a", "tcp!*!1"], () => {})).toBe(0);
+    expect(calls).toEqual(["ls tcp!h!1 - false /", "serve tcp!*!1 false"]);
+    await expect(dispatch(withOptions, ["9p", "--debug", "ls", "/"], () => {})).rejects.toThrow("--debug");
+  });
+
   test("a sub-command is found by its meta.alias too", async () => {
     expect((await run(["9p", "dir", "/"])).calls).toEqual(["ls tcp!127.0.0.1!3242 - false /"]);
   });

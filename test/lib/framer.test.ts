@@ -363,6 +363,24 @@ describe("Framer with size-prefixed frames", () => {
     ]);
   });
 
+  test("feed hands each frame over before reading on, so a limit set from it applies to the next frame", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
+        const f = sized(64, 7);
+        const kinds: string[] = [];
+        for (const chunk of splitAt(concat([frameOf(7), frameOf(40), frameOf(20), frameOf(17)]), cuts)) {
+          f.feed(chunk, (event) => {
+            kinds.push(event.kind);
+            if (event.kind === "frame") f.maxBytes = event.bytes.length === 7 ? 40 : 16;
+          });
+        }
+        expect(kinds).toEqual(["frame", "frame", "oversize"]);
+        expect(f.buffered).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test("bad limits are rejected", () => {
     expect(() => sized(8, 3)).toThrow(RangeError);
     expect(() => sized(6, 7)).toThrow(RangeError);
