@@ -13,6 +13,7 @@ import { HEADER_SIZE, type MessageName, NOTAG } from "./constants.ts";
 import { ConnectionLost, NinepError, ProtocolViolation, RequestAborted } from "./failures.ts";
 import type { RMessage, TMessage } from "./messages.ts";
 import { framingError, ninepFramer } from "./framing.ts";
+import { DEFAULT_MSIZE } from "./version.ts";
 
 /** `T` without the field `K`, member by member of a union. */
 type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -162,7 +163,7 @@ export class ClientCore {
   #ended: ProtocolViolation | ConnectionLost | undefined;
 
   constructor(opts: ClientCoreOptions = {}) {
-    this.#msize = opts.msize ?? 8216;
+    this.#msize = opts.msize ?? DEFAULT_MSIZE;
     this.#framer = ninepFramer(this.#msize);
     this.#onFrame = opts.onFrame;
   }

@@ -53,17 +53,7 @@ import {
 import { type Answer, type FileService, HOLD } from "./service.ts";
 import { encodeStat } from "./stat.ts";
 import { formatMessage } from "./trace.ts";
-import { answerVersion, MIN_MSIZE } from "./version.ts";
-
-/**
- * The largest msize cap a server may be given.
- *
- * @example
- * ```ts
- * const ok = cap >= MIN_MSIZE && cap <= MAX_MSIZE_CAP;
- * ```
- */
-export const MAX_MSIZE_CAP = 1048600;
+import { answerVersion, DEFAULT_MSIZE, MAX_MSIZE, MIN_MSIZE } from "./version.ts";
 
 /**
  * The server's limits when not given.
@@ -75,7 +65,7 @@ export const MAX_MSIZE_CAP = 1048600;
  */
 export const NINEP_SERVER_DEFAULTS = {
   /** The msize cap: Rversion never offers more. */
-  msize: 8216,
+  msize: DEFAULT_MSIZE,
   /** Fids per connection; one more is `too many fids`. */
   maxFids: 1024,
   /** Open connections; one more is closed as it opens. */
@@ -201,7 +191,7 @@ export class NinepServer<F, O> implements StreamCore {
     const d = NINEP_SERVER_DEFAULTS;
     this.#fx = fx;
     this.#service = service;
-    this.#cap = checkLimit("msize", options.msize ?? d.msize, MIN_MSIZE, MAX_MSIZE_CAP);
+    this.#cap = checkLimit("msize", options.msize ?? d.msize, MIN_MSIZE, MAX_MSIZE);
     this.#maxFids = checkLimit("maxFids", options.maxFids ?? d.maxFids, 1, 2 ** 32);
     this.#maxConns = checkLimit("maxConns", options.maxConns ?? d.maxConns, 1, Number.MAX_SAFE_INTEGER);
     this.#maxUnsent = checkLimit("maxUnsent", options.maxUnsent ?? d.maxUnsent, 1, Number.MAX_SAFE_INTEGER);

@@ -43,8 +43,7 @@ export const SPREED_ARGS = {
     alias: ["a"],
     multiple: true,
     valueHint: "ADDR",
-    description:
-      `listen on an Inferno dial string: tcp!*!PORT, tcp!HOST!PORT, unix!PATH (repeatable; default tcp!*!${SPREE_PORT})`,
+    description: `listen on an Inferno dial string: tcp!*!PORT, tcp!HOST!PORT, unix!PATH (default tcp!*!${SPREE_PORT})`,
   },
   msize: {
     type: "string",

@@ -14,7 +14,7 @@ import { IOHDRSZ, MAXWELEM, NOFID, OREAD } from "../constants.ts";
 import { splitDirectory } from "../dirread.ts";
 import { NinepError, ProtocolViolation, RequestAborted } from "../failures.ts";
 import type { Qid, RMessage, Stat } from "../messages.ts";
-import { VERSION_9P2000 } from "../version.ts";
+import { DEFAULT_MSIZE, VERSION_9P2000 } from "../version.ts";
 
 /** The reply a request of type `T` gets (an Rerror rejects instead). */
 type ReplyTo<T extends Request["type"]> = Extract<
@@ -159,7 +159,7 @@ export class Client {
    * if (version !== "9P2000") throw new Error(`server speaks ${version}`);
    * ```
    */
-  async version(msize = 8216, version: string = VERSION_9P2000): Promise<{ msize: number; version: string }> {
+  async version(msize = DEFAULT_MSIZE, version: string = VERSION_9P2000): Promise<{ msize: number; version: string }> {
     const reply = await this.request({ type: "Tversion", msize, version });
     return { msize: reply.msize, version: reply.version };
   }
