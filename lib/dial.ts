@@ -166,6 +166,28 @@ export function isLoopback(ip: string): boolean {
   return c === "::1" || (c?.startsWith("127.") ?? false);
 }
 
+/**
+ * The 128-bit value of an IP literal, or null if `text` is not one. IPv4
+ * is given as its IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), so both
+ * families compare on one scale, as prefixes (CIDR) need.
+ *
+ * @example
+ * ```ts
+ * ipValue("::1"); // 1n
+ * ipValue("10.0.0.1") === ipValue("::ffff:10.0.0.1"); // true
+ * ipValue("localhost"); // null
+ * ```
+ */
+export function ipValue(text: string): bigint | null {
+  const v4 = parseIPv4(text);
+  const groups = v4
+    ? [0, 0, 0, 0, 0, 0xffff, ((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0)]
+    : text.includes(":")
+    ? parseIPv6(text)
+    : null;
+  return groups ? groups.reduce((value, g) => (value << 16n) | BigInt(g), 0n) : null;
+}
+
 /** Whether `host` is a DNS name: dot-separated labels, optional final dot. */
 function isDnsName(host: string): boolean {
   const name = host.endsWith(".") ? host.slice(0, -1) : host;

@@ -19,6 +19,8 @@ export interface FramerOptions {
    * drops it up to its delimiter and carries on; `"fail"` stops framing.
    */
   overflow?: "discard" | "fail";
+  /** How many first bytes of an over-long frame its `oversize` event keeps (default 64, at most `maxBytes`). */
+  keepPrefix?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface SizedFramerOptions {
  * - `frame`: a complete frame, without its delimiter (a size-prefixed
  *   frame keeps its size field);
  * - `oversize`: a frame reached `maxBytes` without a delimiter, or declared
- *   a size above `maxBytes`; `prefix` holds its first bytes (at most 64;
+ *   a size above `maxBytes`; `prefix` holds its first bytes (`keepPrefix`, 64 unless set;
  *   just the size field for a size-prefixed frame) for an error message;
  * - `undersize`: a size-prefixed frame declared a size below `minBytes`;
  *   `bytes` is its size field;
@@ -98,6 +100,7 @@ export class Framer {
   #max: number;
   readonly #min: number;
   readonly #failOnOverflow: boolean;
+  readonly #keepPrefix: number;
   readonly #queue = new ByteQueue();
   // The size field of the size-prefixed frame being read, once read.
   #size: number | undefined;
@@ -115,11 +118,13 @@ export class Framer {
         throw new RangeError(`minBytes ${this.#min} must be an integer >= ${SIZE_FIELD_BYTES}`);
       }
       this.#failOnOverflow = true;
+      this.#keepPrefix = PREFIX_BYTES;
     } else {
       this.#delim = delimiterBytes(opts.delimiter);
       if (this.#delim.length === 0) throw new RangeError("empty frame delimiter");
       this.#min = this.#delim.length;
       this.#failOnOverflow = opts.overflow === "fail";
+      this.#keepPrefix = opts.keepPrefix ?? PREFIX_BYTES;
     }
     this.#max = this.#checkMax(opts.maxBytes);
   }
@@ -323,7 +328,7 @@ export class Framer {
       } else if (at === -1 && q.length < this.#max) {
         return;
       } else {
-        events.push({ kind: "oversize", prefix: q.peek(Math.min(this.#max, PREFIX_BYTES)) });
+        events.push({ kind: "oversize", prefix: q.peek(Math.min(this.#max, this.#keepPrefix)) });
         if (this.#failOnOverflow) {
           this.#failed = true;
           q.clear();

@@ -242,11 +242,66 @@ async function spreedDemo(): Promise<void> {
   check((await exited) === 0, "SIGTERM stopped spreed cleanly");
 }
 
+/**
+ * kdosd: a daemon on a temporary root, and `kdosd call` creating, writing,
+ * listing, reading back, stating, renaming and deleting a file.
+ */
+async function kdosdDemo(work: string): Promise<void> {
+  say("== kdosd: file access through mailbox messages");
+  const root = join(work, "kdos-root");
+  mkdirSync(root, { mode: 0o750 });
+  const port = await freePort(["127.0.0.1"]);
+  const from = `udp!127.0.0.1!${await freePort(["127.0.0.1"], [port])}`;
+  const to = `udp!127.0.0.1!${port}`;
+  const proc = spawn(join(dist, "kdosd"), [
+    "--root",
+    root,
+    "--mailbox",
+    to,
+    "--window",
+    `${join(work, "kdos.window")}:64K:0`,
+    "-debug",
+  ], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  daemons.push(proc);
+  const exited = new Promise<number | null>((resolve) => proc.on("close", (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    let out = "";
+    proc.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      if (out.includes("command mailbox")) resolve();
+    });
+  });
+  const call = (...args: string[]) => {
+    const r = spawnSync(join(dist, "kdosd"), ["call", "--to", to, "--from", from, ...args], { encoding: "utf8" });
+    say(`  ${args.join(" ").padEnd(44)} -> ${r.stdout.trim()}`);
+    return r.stdout.trim().split(" ");
+  };
+  const text = "hello from kdosd\n";
+  const fd = call("OPEN", "notes.txt", "O_RDWR|O_CREAT")[2]!;
+  check(
+    call("WRITEX", fd, "0", "0", Buffer.from(text).toString("base64"))[2] === String(text.length),
+    "WRITEX wrote it all",
+  );
+  check(call("LISTX", "0")[3] === "notes.txt", "LISTX lists it");
+  const back = call("READX", fd, "100", "0", "0")[3]!;
+  check(Buffer.from(back, "base64").toString() === text, "READX reads the same bytes back");
+  check(call("STATX", "notes.txt").join(" ").includes(`size=${text.length} `), "STATX knows its size");
+  check(call("CLOSE", fd)[1] === "0", "CLOSE released the handle");
+  check(call("RENAME", "notes.txt", "kept.txt")[1] === "0", "RENAME renamed it");
+  check(call("DELETE", "*.txt").join(" ").endsWith("deleted=1"), "DELETE *.txt deleted one file");
+  check(call("LISTX", "0")[3] === "ENOENT", "the root is empty again");
+  proc.kill("SIGTERM");
+  check((await exited) === 0, "SIGTERM stopped kdosd cleanly");
+}
+
 const work = mkdtempSync(join(tmpdir(), "unt-demo-"));
 try {
   await ptbwDemo(work);
   await pzogDemo(work);
   await spreedDemo();
+  await kdosdDemo(work);
   say("demo: all checks passed");
 } catch (err) {
   say(`demo: ${err instanceof Error ? err.message : String(err)}`);

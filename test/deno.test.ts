@@ -5,7 +5,7 @@
  * `deno run -A cmd/<prog>.ts` through one real exchange.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./helpers/fs.ts";
 import { freePort, waitFor } from "./helpers/net.ts";
@@ -106,6 +106,36 @@ describe("smoke tests under Deno", () => {
     );
     process.kill(node.pid, "SIGTERM");
     expect((await node.exited).code).toBe(0);
+  }, 90_000);
+
+  test("kdosd: a Deno kdosd answers a Deno `kdosd call` over UDP and over a gateway", async () => {
+    const dir = tempDir("deno-kdosd");
+    const root = join(dir, "root");
+    mkdirSync(root, { mode: 0o750 });
+    writeFileSync(join(root, "hello.txt"), "hello\n");
+    const udp = await freePort(["127.0.0.1"]);
+    const tcp = await freePort(["127.0.0.1"], [udp]);
+    const server = background([
+      ...programArgv("kdosd", "deno"),
+      "--root",
+      root,
+      "--mailbox",
+      `udp!127.0.0.1!${udp}`,
+      "--gateway",
+      `tcp!127.0.0.1!${tcp}`,
+      "--window",
+      `${join(dir, "window")}:64K:0`,
+      "-debug",
+    ]);
+    await waitFor("kdosd to listen", () => server.stdout().includes("gateway tcp!"), 30_000);
+    for (const to of [`udp!127.0.0.1!${udp}`, `tcp!127.0.0.1!${tcp}`]) {
+      const r = await run([...programArgv("kdosd", "deno"), "call", "--to", to, "--tag", "d", "LISTX", "0"], {
+        timeout: 60_000,
+      });
+      expect([r.code, r.stdout, r.stderr]).toEqual([0, "d 0 9 hello.txt\n", ""]);
+    }
+    process.kill(server.pid, "SIGTERM");
+    expect((await server.exited).code).toBe(0);
   }, 90_000);
 
   test("spreed: a Deno spreed serves a Deno `spreed 9p rdwr new` that creates a chat and talks in it", async () => {

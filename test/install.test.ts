@@ -46,6 +46,14 @@ const PERMANENT: Record<string, Record<number, string>> = {
     78: "configuration",
   },
   spreed: { 64: "usage", 65: "bad contents", 66: "a file cannot be read", 78: "inconsistent configuration" },
+  kdosd: {
+    64: "usage",
+    66: "no root",
+    69: "an address in use",
+    73: "the window is unusable",
+    77: "permission denied",
+    78: "configuration",
+  },
 };
 
 function install(args: string[]) {
@@ -122,6 +130,9 @@ describe("an install of dist/ into a private prefix", () => {
         "share/man/man1/spreed-9p.1",
         "share/doc/unix-net-tools/spreed-9p.md",
         "lib/systemd/system/spreed.service",
+        "sbin/kdosd",
+        "share/man/man8/kdosd.8",
+        "lib/systemd/system/kdosd.service",
         "share/doc/unix-net-tools/README.md",
         "share/doc/unix-net-tools/ptbw.md",
         "share/doc/unix-net-tools/pzog.md",
@@ -315,7 +326,7 @@ describe("what the units and pages agree on", () => {
     const root = tempDir("sysusers");
     const r = await run(["systemd-sysusers", `--root=${root}`, "--dry-run", SYSUSERS]);
     expect(r.code).toBe(0);
-    for (const account of ["ptbw", "pzog", "spreed"]) {
+    for (const account of ["ptbw", "pzog", "spreed", "kdosd"]) {
       expect(r.stdout + r.stderr).toContain(`Creating user '${account}'`);
     }
   });

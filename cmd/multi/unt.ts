@@ -18,6 +18,7 @@ import { printLast } from "../../lib/runtime/stdio.ts";
 
 /** Every program in cmd/, loaded on demand; each runs itself when loaded. */
 const PROGRAMS: Record<string, () => Promise<unknown>> = {
+  kdosd: () => import("../kdosd.ts"),
   psprog: () => import("../psprog.ts"),
   ptbw: () => import("../ptbw.ts"),
   pzog: () => import("../pzog.ts"),

@@ -11,6 +11,21 @@ import { describeError } from "../errno.ts";
 import type { CoreRunner } from "./runner.ts";
 import { bindUdp, type UdpOptions, type UdpSocket } from "./udp.ts";
 
+/**
+ * A bound socket's bound on datagrams the OS has not yet taken: past
+ * `queueLimit` a new one is dropped and `onDropped` told (a daemon that
+ * must never wait for a slow or missing peer, kdosd's `--reply-queue`).
+ *
+ * @example
+ * ```ts
+ * await datagrams.bind("mailbox", "127.0.0.1", 7010, { queueLimit: 256, onDropped: () => lost++ });
+ * ```
+ */
+export interface BindLimits {
+  queueLimit?: number;
+  onDropped?: (to: DatagramPeer) => void;
+}
+
 interface Outgoing {
   listener: string;
   to: DatagramPeer;
@@ -34,6 +49,7 @@ export class DatagramDriver {
   readonly effects: DatagramEffects;
   readonly #runner: CoreRunner<DatagramCore>;
   readonly #sockets = new Map<string, UdpSocket>();
+  readonly #limits = new Map<string, BindLimits>();
   #outgoing: Outgoing[] = [];
 
   constructor(runner: CoreRunner<DatagramCore>) {
@@ -57,7 +73,7 @@ export class DatagramDriver {
     name: string,
     host: string,
     port: number,
-    opts: Pick<UdpOptions, "reuseAddress" | "ipv6Only"> = {},
+    opts: Pick<UdpOptions, "reuseAddress" | "ipv6Only"> & BindLimits = {},
   ): Promise<UdpSocket> {
     const socket = await bindUdp(host, port, {
       ...opts,
@@ -67,6 +83,9 @@ export class DatagramDriver {
       },
     });
     this.#sockets.set(name, socket);
+    if (opts.queueLimit !== undefined) {
+      this.#limits.set(name, { queueLimit: opts.queueLimit, onDropped: opts.onDropped });
+    }
     return socket;
   }
 
@@ -83,6 +102,11 @@ export class DatagramDriver {
     for (const { listener, to, bytes } of outgoing) {
       const socket = this.#sockets.get(listener);
       if (!socket) continue;
+      const limits = this.#limits.get(listener);
+      if (limits?.queueLimit !== undefined && socket.pending >= limits.queueLimit) {
+        limits.onDropped?.(to);
+        continue;
+      }
       socket.send(bytes, to.address, to.port).catch((err) => {
         this.effects.log("warn", `send to ${to.address}:${to.port}: ${describeError(err)}`);
       });

@@ -9,6 +9,7 @@ import {
   formatDial,
   formatHostPort,
   ipKind,
+  ipValue,
   isLoopback,
   parseDial,
 } from "../../lib/dial.ts";
@@ -324,6 +325,15 @@ describe("IP literals", () => {
     for (const s of ["128.0.0.1", "10.127.0.1", "::2", "::", "::127.0.0.1", "localhost", "[::1]", "", "127.0.0.01"]) {
       expect(isLoopback(s)).toBe(false);
     }
+  });
+
+  test("ipValue puts both families on one 128-bit scale, IPv4 as IPv4-mapped", () => {
+    expect(ipValue("::")).toBe(0n);
+    expect(ipValue("::1")).toBe(1n);
+    expect(ipValue("10.0.0.1")).toBe((0xffffn << 32n) | 0x0a000001n);
+    expect(ipValue("::ffff:10.0.0.1")).toBe(ipValue("10.0.0.1"));
+    expect(ipValue("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")).toBe(2n ** 128n - 1n);
+    for (const s of ["", "localhost", "[::1]", "1.2.3.04", "::1%lo"]) expect(ipValue(s)).toBeNull();
   });
 });
 

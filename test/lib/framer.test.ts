@@ -130,6 +130,16 @@ describe("Framer", () => {
     expect(runText({ delimiter: "\r\n", maxBytes: 6 }, "abcde\r\nok\r\n")).toEqual(["oversize:abcde\r", "frame:ok"]);
   });
 
+  test("an oversize event keeps keepPrefix first bytes when asked (64 by default)", () => {
+    const long = "x".repeat(600);
+    const kept = (opts: { keepPrefix?: number }) => {
+      const [event] = new Framer({ delimiter: "\n", maxBytes: 1000, ...opts }).push(bytes(`${long}${long}\n`));
+      return event!.kind === "oversize" ? event!.prefix.length : -1;
+    };
+    expect(kept({})).toBe(64);
+    expect(kept({ keepPrefix: 512 })).toBe(512);
+  });
+
   test("oversize is reported as soon as maxBytes bytes arrive without a delimiter", () => {
     const f = new Framer({ delimiter: "\n", maxBytes: 4 });
     expect(show(f.push(bytes("abc")))).toEqual([]);

@@ -36,6 +36,28 @@ async function harness() {
 
 export const cases: Case[] = [
   {
+    name: "past a socket's queue limit, a datagram is dropped and the drop reported, never queued",
+    run: async () => {
+      const { runner, udp, core } = await harness();
+      const dropped: DatagramPeer[] = [];
+      const mailbox = await udp.bind("mailbox", "127.0.0.1", 0, { queueLimit: 0, onDropped: (to) => dropped.push(to) });
+      const replies: Datagram[] = [];
+      const peer = await bindUdp("127.0.0.1", 0, { onMessage: (d) => replies.push(d) });
+      try {
+        await peer.send(enc.encode("hello"), "127.0.0.1", mailbox.local.port);
+        await waitFor("the drop", () => dropped.length === 1);
+        assert.deepEqual(dropped, [{ address: "127.0.0.1", port: peer.local.port }]);
+        assert.equal(core.heard.length, 1);
+        assert.equal(replies.length, 0);
+      } finally {
+        await peer.close();
+        await udp.close();
+        runner.stop();
+        await runner.finished;
+      }
+    },
+  },
+  {
     name: "a datagram reaches the core with its sender and socket name; the reply leaves from that socket",
     run: async () => {
       const { runner, udp, core } = await harness();
