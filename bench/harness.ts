@@ -5,24 +5,26 @@
  *
  * @module
  */
-import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
+import { type ChildProcess, spawn, type SpawnOptions, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 
 const running = new Set<ChildProcess>();
 let workDir: string | undefined;
 
 /**
- * The benchmark's temp directory (created on first use, removed at exit).
+ * The benchmark's temp directory (created on first use, under `parent`,
+ * by default the system's temp directory; removed at exit).
  *
  * @example
  * ```ts
  * const dir = workDirectory("pzog-bench-");
+ * const shm = workDirectory("kdosd-bench-", "/dev/shm"); // on tmpfs
  * ```
  */
-export function workDirectory(prefix: string): string {
-  workDir ??= mkdtempSync(join(tmpdir(), prefix));
+export function workDirectory(prefix: string, parent: string = tmpdir()): string {
+  workDir ??= mkdtempSync(join(parent, prefix));
   return workDir;
 }
 
@@ -40,6 +42,35 @@ export function startTracked(argv: string[], opts: SpawnOptions): ChildProcess {
   running.add(child);
   child.once("exit", () => running.delete(child));
   return child;
+}
+
+/**
+ * The CPUs this process may run on (taskset's list form), read at start-up
+ * so that it can be restored after {@linkcode pinTo}.
+ *
+ * @example
+ * ```ts
+ * pinTo(pids, ALL_CPUS);
+ * ```
+ */
+export const ALL_CPUS: string = spawnSync("taskset", ["-p", "-c", String(process.pid)], { encoding: "utf8" }).stdout
+  ?.split(": ")[1]?.trim() ?? `0-${cpus().length - 1}`;
+
+/**
+ * Pin every thread of `pids` to `list` (taskset -c form); false if taskset
+ * is missing or fails. On a small VM a serial round trip between two CPUs
+ * is mostly the wake-up of an idle one; pinned to one CPU, it is the CPU
+ * time of both ends and the kernel.
+ *
+ * @example
+ * ```ts
+ * const pinned = pinTo([process.pid, server.pid!], "0");
+ * ```
+ */
+export function pinTo(pids: number[], list: string): boolean {
+  return pids.every((pid) =>
+    spawnSync("taskset", ["-a", "-p", "-c", list, String(pid)], { stdio: "ignore" }).status === 0
+  );
 }
 
 /** Kill what is still running and remove the temp directory (synchronous, for exit handlers). */

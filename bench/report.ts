@@ -47,6 +47,21 @@ export const round = (x: number, digits: number): number | null =>
   Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
 
 /**
+ * The median of `xs` (the mean of the middle two for an even count; NaN for none).
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2]); // 2
+ * ```
+ */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
  * utime + stime of a process, in seconds (NaN where /proc is missing).
  *
  * @example

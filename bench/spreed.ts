@@ -74,7 +74,7 @@ import { MESSAGE_TYPES, NOFID, NOTAG, ORDWR, OREAD } from "../lib/ninep/constant
 import { splitDirectory } from "../lib/ninep/dirread.ts";
 import { ninepFramer } from "../lib/ninep/framing.ts";
 import type { TMessage } from "../lib/ninep/messages.ts";
-import { runBench, startTracked } from "./harness.ts";
+import { ALL_CPUS, pinTo, runBench, startTracked } from "./harness.ts";
 import { cpuSeconds, round, selfCpuSeconds, table, times } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -405,17 +405,6 @@ async function slices(servers: Server[], cycle: Cycle, conns: number, depth: num
       sum.selfCpu += w.selfCpu;
     }
   }
-}
-
-/** The CPUs this process may run on (taskset's list form), to restore after pinning. */
-const ALL_CPUS = spawnSync("taskset", ["-p", "-c", String(process.pid)], { encoding: "utf8" }).stdout?.split(": ")[1]
-  ?.trim() ?? `0-${cpus().length - 1}`;
-
-/** Pin every thread of `pids` to `list` (taskset -c form); false if taskset is missing or fails. */
-function pinTo(pids: number[], list: string): boolean {
-  return pids.every((pid) =>
-    spawnSync("taskset", ["-a", "-p", "-c", list, String(pid)], { stdio: "ignore" }).status === 0
-  );
 }
 
 // ---------------------------------------------------------------------------

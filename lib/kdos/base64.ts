@@ -4,27 +4,23 @@
  * whitespace, unused low bits zero — so every byte string has exactly one
  * accepted encoding and encode(decode(s)) = s.
  *
+ * Both runtimes have TC39's Uint8Array base64 (`fromBase64`, `toBase64`),
+ * a tenth of the time of a loop in JavaScript; its strict decoding wants the
+ * padding and zero spare bits, and only its skipping of white space is
+ * refused here.
+ *
  * @module
  */
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const PAD = 0x3d;
-
-/** Each alphabet character's code unit as ASCII bytes, for encoding. */
-const SYMBOLS = new TextEncoder().encode(ALPHABET);
-
-/** Each code unit's 6-bit value, or −1 outside the alphabet. */
-const VALUES = (() => {
-  const values = new Int8Array(128).fill(-1);
-  for (let i = 0; i < SYMBOLS.length; i++) values[SYMBOLS[i]!] = i;
-  return values;
-})();
-
-const ascii = new TextDecoder();
+/** TC39's Uint8Array base64, not yet in TypeScript's library types. */
+const Native = Uint8Array as unknown as {
+  fromBase64(s: string, options: { lastChunkHandling: "strict" }): Uint8Array;
+  prototype: { toBase64(this: Uint8Array): string };
+};
+const WHITE_SPACE = /[\t\n\f\r ]/;
 
 /**
- * Decode canonical base64; `undefined` for anything else (the caller answers
- * `EINVAL`). The empty string is the encoding of no bytes.
+ * Decode canonical base64; undefined for anything else.
  *
  * @example
  * ```ts
@@ -34,37 +30,16 @@ const ascii = new TextDecoder();
  * ```
  */
 export function decodeBase64(s: string): Uint8Array | undefined {
-  if (s.length % 4 !== 0) return undefined;
-  const pad = s.length === 0 ? 0 : s.charCodeAt(s.length - 1) !== PAD ? 0 : s.charCodeAt(s.length - 2) === PAD ? 2 : 1;
-  const symbols = s.length - pad;
-  const out = new Uint8Array((symbols * 3) >> 2);
-  let acc = 0;
-  let o = 0;
-  for (let i = 0; i < symbols; i++) {
-    const c = s.charCodeAt(i);
-    const v = c < 128 ? VALUES[c]! : -1;
-    if (v < 0) return undefined;
-    acc = ((acc << 6) | v) & 0xffffff;
-    if ((i & 3) === 3) {
-      out[o++] = acc >> 16;
-      out[o++] = (acc >> 8) & 0xff;
-      out[o++] = acc & 0xff;
-    }
+  if (s.length % 4 !== 0 || WHITE_SPACE.test(s)) return undefined;
+  try {
+    return Native.fromBase64(s, { lastChunkHandling: "strict" });
+  } catch {
+    return undefined;
   }
-  // The last quantum: 2 symbols carry 1 byte (4 spare bits), 3 carry 2 (2 spare bits).
-  if (pad === 2) {
-    if ((acc & 0xf) !== 0) return undefined;
-    out[o] = acc >> 4;
-  } else if (pad === 1) {
-    if ((acc & 0x3) !== 0) return undefined;
-    out[o++] = (acc >> 10) & 0xff;
-    out[o] = (acc >> 2) & 0xff;
-  }
-  return out;
 }
 
 /**
- * Encode bytes in the canonical form `decodeBase64` accepts.
+ * Encode as canonical base64.
  *
  * @example
  * ```ts
@@ -73,23 +48,5 @@ export function decodeBase64(s: string): Uint8Array | undefined {
  * ```
  */
 export function encodeBase64(bytes: Uint8Array): string {
-  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
-  let o = 0;
-  let i = 0;
-  for (; i + 3 <= bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = SYMBOLS[n >> 18]!;
-    out[o++] = SYMBOLS[(n >> 12) & 63]!;
-    out[o++] = SYMBOLS[(n >> 6) & 63]!;
-    out[o++] = SYMBOLS[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest > 0) {
-    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    out[o++] = SYMBOLS[n >> 18]!;
-    out[o++] = SYMBOLS[(n >> 12) & 63]!;
-    out[o++] = rest === 2 ? SYMBOLS[(n >> 6) & 63]! : PAD;
-    out[o] = PAD;
-  }
-  return ascii.decode(out);
+  return Native.prototype.toBase64.call(bytes);
 }

@@ -137,6 +137,8 @@ const ok = (value: number, text?: string): Done => text === undefined ? { value 
  * ```
  */
 export class Executor {
+  /** The buffer file reads land in: one allocation, not one per READ (1 MiB costs ~80 µs to allocate). */
+  #scratch = new Uint8Array(0);
   readonly #store: FileStore;
   readonly #window: Window | undefined;
   readonly #config: ExecConfig;
@@ -436,9 +438,14 @@ export class Executor {
     return Number(next);
   }
 
-  /** Up to `length` bytes at `at`, kept short of a position past 2⁵³−1. */
+  /**
+   * Up to `length` bytes at `at`, kept short of a position past 2⁵³−1, in
+   * a buffer kept for the next read (its caller uses them at once).
+   */
   #read(h: Handle, at: number, length: number): Uint8Array | Failure {
-    const into = new Uint8Array(Math.min(length, MAX_POSITION - at));
+    const want = Math.min(length, MAX_POSITION - at);
+    if (this.#scratch.length < want) this.#scratch = new Uint8Array(want);
+    const into = this.#scratch.subarray(0, want);
     const n = into.length === 0 ? 0 : h.file.pread(into, at);
     if (failed(n)) return n;
     this.#counters.bytesRead += n;

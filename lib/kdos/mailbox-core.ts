@@ -42,6 +42,16 @@ export interface MailboxCoreOptions {
 }
 
 const EOL = { none: "", nul: "\0", lf: "\n" } as const;
+
+/** A response mailbox as resolved for one sender: the owner of its handles, and where replies go (undefined: refused). */
+interface Route {
+  readonly mailbox: string;
+  readonly address: string;
+  readonly port: number;
+  readonly dest: MailboxAddress | undefined;
+  readonly owner: string;
+  readonly to: DatagramPeer | undefined;
+}
 const encoder = new TextEncoder();
 
 /**
@@ -56,6 +66,7 @@ export class MailboxCore implements DatagramCore {
   readonly #fx: DatagramEffects;
   readonly #opts: MailboxCoreOptions;
   #table: ReadonlyMap<string, MailboxAddress> = new Map();
+  #last: Route | undefined;
   #stopped = false;
 
   constructor(fx: DatagramEffects, opts: MailboxCoreOptions) {
@@ -73,6 +84,7 @@ export class MailboxCore implements DatagramCore {
    */
   setTable(table: ReadonlyMap<string, MailboxAddress>): void {
     this.#table = table;
+    this.#last = undefined;
   }
 
   /** One datagram: one command, answered at its response mailbox if it may be. */
@@ -87,29 +99,54 @@ export class MailboxCore implements DatagramCore {
       o.log.vperror("kdos_command", `Dropped a command from ${formatMailbox(source)}: ${parsed.reason}.`);
       return;
     }
-    const dest = parseMailbox(parsed.mailbox, this.#table);
-    if (dest === undefined) {
+    const route = this.#route(parsed.mailbox, from);
+    if (route.dest === undefined) {
       o.log.vperror("kdos_command", `Unresolvable response mailbox ${JSON.stringify(parsed.mailbox)}; dropped.`);
       return;
     }
-    if (!mayReply(source, dest, o.own, o.allowRemote)) {
+    if (route.to === undefined) {
       o.log.vperror(
         "kdos_command",
-        `Refused to answer ${formatMailbox(dest)} for ${formatMailbox(source)} (anti-reflection rule); dropped.`,
+        `Refused to answer ${route.owner} for ${formatMailbox(source)} (anti-reflection rule); dropped.`,
       );
       return;
     }
     const reply = parsed.kind === "refused"
       ? { errno: ERRNO[parsed.errno], value: -1, text: parsed.errno }
-      : o.executor.run(formatMailbox(dest), parsed.request, now);
+      : o.executor.run(route.owner, parsed.request, now);
     const eol = o.udpEol === "mirror" ? (parsed.terminator.length <= 3 ? parsed.terminator : "") : EOL[o.udpEol];
     const line = formatReply(parsed.tag, reply.errno, reply.value, reply.text);
-    this.#fx.sendTo(listener, { address: dest.ip, port: dest.port }, encoder.encode(line + eol));
+    this.#fx.sendTo(listener, route.to, encoder.encode(line + eol));
     if (o.log.debugging) {
       const took = started === undefined ? "" : ` ${Math.round(o.micros!() - started)}us`;
       const what = parsed.kind === "request" ? describeCommand(parsed.request) : parsed.errno;
       o.log.debug(`${formatMailbox(source)} ${parsed.tag} ${what} -> ${reply.errno} ${reply.value}${took}`);
     }
+  }
+
+  /**
+   * Where a command from `from` naming `mailbox` is answered: resolved and
+   * judged once and kept, since a client names the same mailbox in command
+   * after command (the table's replacement forgets it).
+   */
+  #route(mailbox: string, from: DatagramPeer): Route {
+    const last = this.#last;
+    if (last !== undefined && last.mailbox === mailbox && last.address === from.address && last.port === from.port) {
+      return last;
+    }
+    const o = this.#opts;
+    const dest = parseMailbox(mailbox, this.#table);
+    const ok = dest !== undefined && mayReply({ ip: from.address, port: from.port }, dest, o.own, o.allowRemote);
+    const route: Route = {
+      mailbox,
+      address: from.address,
+      port: from.port,
+      dest,
+      owner: dest === undefined ? "" : formatMailbox(dest),
+      to: ok ? { address: dest.ip, port: dest.port } : undefined,
+    };
+    this.#last = route;
+    return route;
   }
 
   /**

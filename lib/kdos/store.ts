@@ -139,7 +139,10 @@ export interface FileStore {
 export interface Window {
   readonly size: bigint;
   readonly base: bigint;
-  /** `length` bytes at `offset`, or "short" when the file ends before them. */
+  /**
+   * `length` bytes at `offset`, or "short" when the file ends before them.
+   * The bytes may live in a buffer the next read reuses: use them at once.
+   */
   read(offset: number, length: number): Uint8Array | "short";
   /** Write `data` at `offset`; "short" when the file could not take it all. */
   write(offset: number, data: Uint8Array): true | "short";

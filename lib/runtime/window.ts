@@ -135,15 +135,30 @@ export class BufferWindow {
    * ```
    */
   read(offset: number, length: number): Uint8Array {
-    checkRegion(offset, length, this.size);
     const out = new Uint8Array(length);
+    return out.subarray(0, this.readInto(out, offset));
+  }
+
+  /**
+   * Read `into.length` bytes at `offset` into `into`; the count, shorter
+   * where a client truncated the file. For callers that keep one buffer.
+   *
+   * @throws {RangeError} if the region is not inside the window.
+   * @example
+   * ```ts
+   * if (window.readInto(scratch.subarray(0, len), off) < len) return "EFAULT";
+   * ```
+   */
+  readInto(into: Uint8Array, offset: number): number {
+    const length = into.length;
+    checkRegion(offset, length, this.size);
     let done = 0;
     while (done < length) {
-      const n = readSync(this.fd, out, done, length - done, offset + done);
+      const n = readSync(this.fd, into, done, length - done, offset + done);
       if (n === 0) break;
       done += n;
     }
-    return done === length ? out : out.subarray(0, done);
+    return done;
   }
 
   /**

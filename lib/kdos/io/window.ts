@@ -73,13 +73,16 @@ export function openWindow(spec: WindowSpec, mode: number): WindowFile {
     }
     throw new Fatal(`window ${path}: ${describeError(err)}; fix it or choose another --window path`, EX.CANTCREAT);
   }
+  let scratch = new Uint8Array(0);
   return {
     size,
     base,
     read(offset: number, length: number): Uint8Array | "short" {
+      // One buffer for every read: the executor writes the bytes to the file at once.
+      if (scratch.length < length) scratch = new Uint8Array(length);
+      const into = scratch.subarray(0, length);
       try {
-        const bytes = file.read(offset, length);
-        return bytes.length === length ? bytes : "short";
+        return file.readInto(into, offset) === length ? into : "short";
       } catch {
         return "short";
       }
