@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -457,6 +457,35 @@ describe("lifecycle", () => {
     expect(existsSync(gw)).toBe(false);
     expect(existsSync(d.window)).toBe(true);
     expect(readFileSync(join(d.root, "kept.txt"), "utf8")).toBe("hi");
+  });
+});
+
+describe("start-up refusals", () => {
+  test("each ends with its documented status and one line saying what to fix", async () => {
+    const dir = tempDir("kdosd-refusals");
+    const root = join(dir, "root");
+    mkdirSync(root, { mode: 0o750 });
+    const open = join(dir, "open");
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    const unsafe = join(dir, "unsafe.window");
+    writeFileSync(unsafe, "", { mode: 0o666 });
+    chmodSync(unsafe, 0o666);
+    const port = String(await freePort(["127.0.0.1"]));
+    const cases: [string[], number, RegExp][] = [
+      [["--bogus"], 64, /unknown option/],
+      [["--root", join(dir, "missing")], 66, /create the directory/],
+      [["--root", open], 78, /chmod o-w/],
+      [["--root", root, "--mailbox", `udp!0.0.0.0!${port}`], 78, /--allow-from/],
+      [["--root", root, "--mailbox", `udp!127.0.0.1!${port}`, "--window", `${unsafe}:4K:0`], 73, /unsafe\.window/],
+      [["--mailbox", "none"], 64, /--gateway/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await run([...programArgv("kdosd"), "--window", "none", ...args]);
+      expect(`${args.join(" ")} -> ${r.code}`).toBe(`${args.join(" ")} -> ${code}`);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n").length).toBe(1);
+    }
   });
 });
 
