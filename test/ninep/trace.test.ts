@@ -1,8 +1,9 @@
 /** Debug lines for 9P messages (lib/ninep/trace.ts). */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { DMDIR, QTDIR } from "../../lib/ninep/constants.ts";
+import { QTDIR } from "../../lib/ninep/constants.ts";
 import { formatMessage } from "../../lib/ninep/trace.ts";
+import { ROOT } from "./captured.ts";
 import { rMessageArb, tMessageArb } from "./arbitrary.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -36,19 +37,7 @@ describe("formatMessage", () => {
     expect(formatMessage({
       type: "Rstat",
       tag: 2,
-      stat: {
-        type: 0,
-        dev: 0,
-        qid: { type: QTDIR, version: 0, path: 0n },
-        mode: (DMDIR | 0o555) >>> 0,
-        atime: 0,
-        mtime: 0,
-        length: 0n,
-        name: ".",
-        uid: "spree",
-        gid: "spree",
-        muid: "",
-      },
+      stat: ROOT,
     })).toBe(
       'Rstat tag 2 name "." uid "spree" gid "spree" muid "" qid (0000000000000000 0 d) mode 0x8000016d atime 0 mtime 0 length 0 type 0 dev 0',
     );

@@ -115,3 +115,9 @@ export class FakeLoop {
     });
   }
 }
+
+/** Read `o` until its read would wait, then flush that read: read away what is queued. */
+export function drain(loop: FakeLoop, o: Open): void {
+  while (loop.read(o) !== "(held)");
+  loop.flush(o);
+}

@@ -6,7 +6,7 @@ import { installEngines } from "../../lib/spree/engines/registry.ts";
 import { MAX_COMMAND, SpreeService } from "../../lib/spree/namespace.ts";
 import type { CliqueApi, Engine } from "../../lib/spree/engine.ts";
 import { MemberSet } from "../../lib/spree/sets.ts";
-import { FakeLoop, type Open } from "./fake-loop.ts";
+import { drain, FakeLoop, type Open } from "./fake-loop.ts";
 import { type Script, scriptedModules } from "./scripted.ts";
 import { loadTranscripts } from "./transcripts.ts";
 
@@ -47,12 +47,6 @@ function scripted(scripts: Record<string, Script>) {
     log: () => {},
   });
   return { service, loop: new FakeLoop(service) };
-}
-
-/** Read away everything queued for `o`. */
-function drain(loop: FakeLoop, o: Open): void {
-  while (loop.read(o) !== "(held)");
-  loop.flush(o);
 }
 
 /** Join clique `dir` as `uname` and read away what the join queued. */

@@ -12,7 +12,7 @@ import { encodeStat } from "../../lib/ninep/stat.ts";
 import { catalogueFor } from "../../lib/spree/catalogue.ts";
 import { installEngines } from "../../lib/spree/engines/registry.ts";
 import { SpreeService } from "../../lib/spree/namespace.ts";
-import { FakeLoop, type Open } from "./fake-loop.ts";
+import { drain, FakeLoop, type Open } from "./fake-loop.ts";
 import { type CapturedLine, loadTranscripts } from "./transcripts.ts";
 
 const TRANSCRIPTS = loadTranscripts();
@@ -69,12 +69,6 @@ function original() {
     log: () => {},
   });
   return { service, loop: new FakeLoop(service) };
-}
-
-/** Read `o` until its read would wait, then flush that read: the unprinted setup reads. */
-function drain(loop: FakeLoop, o: Open): void {
-  while (loop.read(o) !== "(held)");
-  loop.flush(o);
 }
 
 function joined(loop: FakeLoop, uname: string, dir: string): Open {
