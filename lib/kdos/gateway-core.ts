@@ -161,7 +161,10 @@ export class GatewayCore implements StreamCore {
   }
 
   #line(conn: ConnId, c: Connection, line: Uint8Array, now: number): void {
-    if (line.length === 0 || (line.length === 1 && line[0] === 0x0d)) return;
+    // An empty line, or one of only the NUL/CR run the grammar strips, is ignored.
+    let end = line.length;
+    while (end > 0 && (line[end - 1] === 0x0d || line[end - 1] === 0x00)) end--;
+    if (end === 0) return;
     const o = this.#opts;
     const started = o.micros?.();
     const parsed = parseCommand(line, { maxCommand: o.maxCommand });

@@ -157,7 +157,7 @@ describe("the gateway core", () => {
   }
 
   test("the same replies however the bytes are split, even byte by byte", () => {
-    const text = "a - OPEN f O_RDWR|O_CREAT\nb - WRITEX 3 0 0 aGk=\r\n\nc - READX 3 9 0 0\nd - CLOSE 3\n";
+    const text = "a - OPEN f O_RDWR|O_CREAT\nb - WRITEX 3 0 0 aGk=\r\n\n\r\n\0\r\nc - READX 3 9 0 0\nd - CLOSE 3\n";
     const whole = gateway();
     whole.open(1);
     whole.core.received(1, enc(text), 0);
