@@ -1,6 +1,6 @@
 /**
  * The code runs under Deno too (design card): `deno check` and `deno lint`
- * over cmd/, lib/, bench/ and scripts/, `deno fmt --check` over the code and
+ * over cmd/, lib/, hw/, bench/ and scripts/, `deno fmt --check` over the code and
  * tests (line width 120, deno.json), and a smoke test per program running
  * `deno run -A cmd/<prog>.ts` through one real exchange.
  */
@@ -13,15 +13,15 @@ import { background, DENO, programArgv, ROOT, run, sh } from "./helpers/process.
 import { ip, NAMES } from "./pzog/testring.ts";
 import { world } from "./ptbw/world.ts";
 
-test("deno check passes over cmd/, lib/, bench/ and scripts/", async () => {
-  const r = await run([DENO, "check", "cmd", "lib", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
+test("deno check passes over cmd/, lib/, hw/, bench/ and scripts/", async () => {
+  const r = await run([DENO, "check", "cmd", "lib", "hw", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
   // Deno's own diagnostics, not a checked file's name that holds the word.
   expect(r.stderr).not.toMatch(/^error:|\[ERROR\]/m);
   expect(r.code).toBe(0);
 });
 
-test("deno lint finds nothing in cmd/, lib/, bench/ and scripts/", async () => {
-  const r = await run([DENO, "lint", "cmd", "lib", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
+test("deno lint finds nothing in cmd/, lib/, hw/, bench/ and scripts/", async () => {
+  const r = await run([DENO, "lint", "cmd", "lib", "hw", "bench", "scripts"], { cwd: ROOT, timeout: 120_000 });
   expect(r.stderr + r.stdout).not.toContain("error[");
   expect(r.code).toBe(0);
 });
