@@ -36,24 +36,3 @@ export function randomContent(random: () => number): string {
   for (let i = 0; i < length; i++) out += String.fromCharCode(FIRST_CHAR + below(random, CHARS));
   return out;
 }
-
-/**
- * A small deterministic PRNG (mulberry32) giving numbers in [0, 1): the
- * same seed gives the same sequence, on any runtime. Not for secrets.
- *
- * @example
- * ```ts
- * const r = seededRandom(42);
- * r(); // always the same first number for seed 42
- * ```
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

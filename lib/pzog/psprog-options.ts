@@ -8,7 +8,8 @@
 import { numberOption, type OptionsDef, type ParsedOptions, UsageError } from "../cli.ts";
 import { contentMax, parseClientLine } from "./codec.ts";
 import { chooseRing, CLIENT_PORT, PEER_PORT, RING_ARGS } from "./config.ts";
-import { randomContent, seededRandom } from "./content.ts";
+import { randomContent } from "./content.ts";
+import { seededRandom } from "../random.ts";
 import { PSPROG_VERSION } from "./help.ts";
 import type { Strategy } from "./targets.ts";
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { parseClientLine } from "../../lib/pzog/codec.ts";
-import { randomContent, seededRandom } from "../../lib/pzog/content.ts";
+import { randomContent } from "../../lib/pzog/content.ts";
+import { seededRandom } from "../../lib/random.ts";
 
 /** A random source that returns `first`, then `rest` for ever. */
 const scripted = (first: number, rest: number) => {
