@@ -524,12 +524,14 @@ describe("property: random events", () => {
           }
           check();
         }
-        // Drain: every burner back, holding everything, DVD discs; burn until nothing is left.
+        // Drain: every burner back, holding everything, given a fresh DVD (the tray empty, then a
+        // disc: a changed medium lifts an ERROR MEDIA exclusion); burn until nothing is left.
         now += 200_000;
         apply(s.tick(now));
         for (const [i, id] of IDS.entries()) {
           s.connect(id, CTYPES[i]!, now);
           apply(s.cap(id, HASHES, now));
+          apply(s.status(id, media("DVD", "EMPTY"), now));
           apply(s.status(id, media("DVD", "AVAIL"), now));
         }
         for (let round = 0; round < 200 && (s.queue.size > 0 || s.all().some((b) => b.binding)); round++) {
