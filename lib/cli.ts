@@ -39,7 +39,9 @@ type Aliases = string | readonly string[];
  * read-only lists (so tables can be `as const`) and `multiple` for a
  * repeatable option or an operand list, whose value is then an array.
  * A one-character name or alias is a short option (`-p`), a longer one a
- * long option (`--port`).
+ * long option (`--port`). A long string option with `optionalValue` takes
+ * its value only as `--name=VALUE`; alone it gives `""` (burnerd's
+ * `--fake[=SPEC]`).
  *
  * @example
  * ```ts
@@ -48,7 +50,7 @@ type Aliases = string | readonly string[];
  */
 export type OptionDef =
   | (Omit<BooleanArgDef, "alias" | "negativeDescription"> & { type: "boolean"; alias?: Aliases })
-  | (Omit<StringArgDef, "alias"> & { type: "string"; alias?: Aliases; multiple?: boolean })
+  | (Omit<StringArgDef, "alias"> & { type: "string"; alias?: Aliases; multiple?: boolean; optionalValue?: boolean })
   | (Omit<EnumArgDef, "alias" | "options"> & { type: "enum"; alias?: Aliases; options: readonly string[] })
   | (PositionalArgDef & { type: "positional"; multiple?: boolean });
 
@@ -210,6 +212,7 @@ function scan(
       found.values.set(name, true);
       return mode.stopAt.has(name);
     }
+    if (value === undefined && def.type === "string" && def.optionalValue === true) value = "";
     if (value === undefined) throw new UsageError(`option "${spelling}" needs a value`);
     if (def.type === "enum" && !def.options.includes(value)) {
       const choices = def.options.length > 1
@@ -240,7 +243,9 @@ function scan(
       const entry = table.get(head);
       if (entry === undefined) throw new UsageError(`unknown option "${head}"`);
       let value = eq < 0 ? undefined : word.slice(eq + 1);
-      if (value === undefined && entry.def.type !== "boolean" && i + 1 < argv.length) value = argv[++i];
+      const attached = entry.def.type === "boolean" ||
+        (entry.def.type === "string" && entry.def.optionalValue === true);
+      if (value === undefined && !attached && i + 1 < argv.length) value = argv[++i];
       if (give(head, entry.name, entry.def, value)) return { ...found, next: i + 1, end: i + 1, stopped: entry.name };
       continue;
     }
@@ -491,7 +496,8 @@ async function manPage(path: readonly GnuCommand[], args: OptionsDef): Promise<s
     }
     options += `\n    ${[...short, ...long].join(", ")}`;
     if (def.type !== "boolean") {
-      options += ` ${def.valueHint ?? (def.type === "enum" ? def.options.join("|") : "VALUE")}`;
+      const hint = def.valueHint ?? (def.type === "enum" ? def.options.join("|") : "VALUE");
+      options += def.type === "string" && def.optionalValue === true ? `[=${hint}]` : ` ${hint}`;
       if (def.type === "string" && def.multiple) options += " (repeatable)";
     }
     const dflt = def.default === undefined || def.default === false ? "" : ` (default: ${def.default})`;

@@ -296,12 +296,122 @@ async function kdosdDemo(work: string): Promise<void> {
   check((await exited) === 0, "SIGTERM stopped kdosd cleanly");
 }
 
+/** A small synthetic ISO image: random bytes under an ISO 9660 volume descriptor naming `volume`. */
+function makeImage(path: string, bytes: number, volume: string): void {
+  const data = new Uint8Array(bytes);
+  crypto.getRandomValues(data.subarray(0, Math.min(bytes, 65536)));
+  for (let at = 65536; at < bytes; at += 65536) data.copyWithin(at, 0, Math.min(65536, bytes - at));
+  data.set([1, ...Buffer.from("CD001"), 1], 32768);
+  data.set(Buffer.from(volume.padEnd(32)), 32808);
+  data[bytes - 1] = bytes % 251;
+  writeFileSync(path, data);
+}
+
+/**
+ * The stand: standd, three burnerd on fake drives (one DVD, one CD-only,
+ * one whose first verify fails), a command client queueing copies of three
+ * images, and the run ending when every disc is burned and verified.
+ */
+async function standDemo(work: string): Promise<void> {
+  say("== standd + burnerd: a burning stand with three fake drives");
+  const isos = join(work, "isos");
+  mkdirSync(isos);
+  const images = [["ubuntu-demo.iso", 6 << 20], ["kubuntu-demo.iso", 5 << 20], ["xubuntu-demo.iso", 4 << 20]] as const;
+  for (const [name, bytes] of images) {
+    makeImage(join(isos, name), bytes, name.replace(/-demo\.iso$/, "").toUpperCase());
+    writeFileSync(join(isos, `${name}.txt`), `${name.replace(/-demo\.iso$/, "")} install disc\nmade by npm run demo\n`);
+  }
+  const port = await freePort(["127.0.0.1"]);
+  const http = await freePort(["127.0.0.1"], [port]);
+  const server = `127.0.0.1:${port}`;
+  const standd = spawn(join(dist, "standd"), [
+    "--listen",
+    server,
+    "--http",
+    `127.0.0.1:${http}`,
+    "--state-dir",
+    join(work, "standd"),
+    "--command-token",
+    "demo-token",
+    // Small "DVD-sized" images keep the demo quick.
+    "--cd-capacity",
+    String(5 << 20),
+  ], { stdio: ["ignore", "ignore", "pipe"] });
+  daemons.push(standd);
+  const standdExit = new Promise<number | null>((resolve) => standd.on("close", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    let err = "";
+    standd.stderr!.on("data", (b: Buffer) => {
+      err += b.toString();
+      if (err.includes("serving on")) resolve();
+    });
+    standd.on("close", () => reject(new Error(`standd exited: ${err.trim()}`)));
+  });
+  say(`  standd serves on ${server}; dashboard: http://127.0.0.1:${http}/`);
+  const fakes = [
+    "type=CDR,rate=16M,reload=0",
+    "type=DVD,rate=16M,reload=0",
+    "type=CDR,rate=16M,reload=0,fail=verify@1",
+  ];
+  const burners = fakes.map((spec, i) => {
+    const proc = spawn(join(dist, "burnerd"), [
+      "--server",
+      server,
+      `--fake=${spec}`,
+      "--iso-dir",
+      isos,
+      "--id-file",
+      join(work, `burner-${i}.id`),
+    ], { stdio: ["ignore", "ignore", "inherit"] });
+    daemons.push(proc);
+    say(`  burnerd ${i + 1}: --fake=${spec}`);
+    return { proc, exited: new Promise<number | null>((resolve) => proc.on("close", (code) => resolve(code))) };
+  });
+  const standdCmd = (...args: string[]) => {
+    const r = spawnSync(join(dist, "standd"), [...args, "--server", server], {
+      encoding: "utf8",
+      env: { ...process.env, STANDD_COMMAND_TOKEN: "demo-token" },
+    });
+    return { code: r.status, out: r.stdout.trim() };
+  };
+  const jobs = [["ubuntu-demo.iso", "10", "3"], ["kubuntu-demo.iso", "50", "2"], ["xubuntu-demo.iso", "20", "2"]];
+  for (const [name, prio, copies] of jobs) {
+    const r = standdCmd("queue", join(isos, name!), "-p", prio!, "-n", copies!);
+    say(`  standd queue ${name} -p ${prio} -n ${copies} -> ${r.out}`);
+    check(r.code === 0, `${copies} copies of ${name} queued`);
+  }
+  const total = jobs.reduce((n, [, , c]) => n + Number(c), 0);
+  let passed = 0;
+  let shown = "";
+  for (let i = 0; i < 600 && passed < total; i++) {
+    const state = await fetch(`http://127.0.0.1:${http}/api/state`).then((r) => r.json()) as {
+      totals: { passedSinceStart: number };
+    };
+    passed = state.totals.passedSinceStart;
+    // One line per change: each burner's type and state (a percentage while it burns).
+    const report = standdCmd("sreport").out.split("\n").slice(1)
+      .map((row) => row.split(/\s+/).slice(2, 4).join(" ")).join("  |  ");
+    if (report !== shown) {
+      shown = report;
+      say(`    ${report}`);
+    }
+    await sleep(100);
+  }
+  check(passed === total, `all ${total} discs burned and verified (one after a failed verify, re-queued at 5)`);
+  check(standdCmd("qreport").out.split("\n").length <= 1, "the queue is empty");
+  for (const b of burners) b.proc.kill("SIGTERM");
+  check((await Promise.all(burners.map((b) => b.exited))).every((code) => code === 0), "SIGTERM stopped every burnerd");
+  standd.kill("SIGTERM");
+  check((await standdExit) === 0, "SIGTERM stopped standd cleanly");
+}
+
 const work = mkdtempSync(join(tmpdir(), "unt-demo-"));
 try {
   await ptbwDemo(work);
   await pzogDemo(work);
   await spreedDemo();
   await kdosdDemo(work);
+  await standDemo(work);
   say("demo: all checks passed");
 } catch (err) {
   say(`demo: ${err instanceof Error ? err.message : String(err)}`);

@@ -225,10 +225,12 @@ function integration(progs: readonly string[], layout: Layout): Item[] {
   const items: Item[] = [];
   const contrib = join(ROOT, "contrib");
   for (const prog of progs) {
-    const unit = join(contrib, "systemd", `${prog}.service`);
-    if (existsSync(unit)) {
+    // A daemon with one instance per device has a template unit instead (burnerd@.service).
+    for (const name of [`${prog}.service`, `${prog}@.service`]) {
+      const unit = join(contrib, "systemd", name);
+      if (!existsSync(unit)) continue;
       const text = readFileSync(unit, "utf8").replace(/\/usr\/local(\/\S*)/g, (_, rest) => join(layout.prefix, rest));
-      items.push({ to: join(layout.systemdDir, `${prog}.service`), text, mode: 0o644 });
+      items.push({ to: join(layout.systemdDir, name), text, mode: 0o644 });
     }
     const rotate = join(contrib, `logrotate.${prog}`);
     if (existsSync(rotate)) items.push({ to: join(layout.sysconfdir, "logrotate.d", prog), from: rotate, mode: 0o644 });

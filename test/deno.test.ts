@@ -138,6 +138,51 @@ describe("smoke tests under Deno", () => {
     expect((await server.exited).code).toBe(0);
   }, 90_000);
 
+  test("standd and burnerd: a Deno burnerd burns a job a Deno `standd queue` gave a Deno standd", async () => {
+    const dir = tempDir("deno-stand");
+    const isos = join(dir, "isos");
+    mkdirSync(isos);
+    writeFileSync(join(isos, "deno.iso"), new Uint8Array(1 << 20).fill(7));
+    const port = await freePort(["127.0.0.1"]);
+    const http = await freePort(["127.0.0.1"], [port]);
+    const server = `127.0.0.1:${port}`;
+    const standd = background([
+      ...programArgv("standd", "deno"),
+      "--listen",
+      server,
+      "--http",
+      `127.0.0.1:${http}`,
+      "--state-dir",
+      join(dir, "state"),
+    ]);
+    await waitFor("standd to serve", () => standd.stderr().includes("serving on"), 30_000);
+    const burnerd = background([
+      ...programArgv("burnerd", "deno"),
+      "--server",
+      server,
+      "--fake=rate=64M,reload=0",
+      "--iso-dir",
+      isos,
+      "--id-file",
+      join(dir, "fake.id"),
+    ]);
+    const cli = (...args: string[]) =>
+      run([...programArgv("standd", "deno"), ...args, "--server", server], { timeout: 60_000 });
+    await waitFor("the burner", async () => (await cli("sreport")).stdout.includes("AVAIL"), 60_000);
+    const queued = await cli("queue", join(isos, "deno.iso"));
+    expect([queued.code, queued.stdout]).toEqual([0, "queued 1\n"]);
+    await waitFor("the disc to pass", async () => {
+      const state = await fetch(`http://127.0.0.1:${http}/api/state`).then((r) => r.json()) as {
+        totals: { passedSinceStart: number };
+      };
+      return state.totals.passedSinceStart === 1;
+    }, 60_000);
+    for (const p of [burnerd, standd]) {
+      process.kill(p.pid, "SIGTERM");
+      expect((await p.exited).code).toBe(0);
+    }
+  }, 120_000);
+
   test("spreed: a Deno spreed serves a Deno `spreed 9p rdwr new` that creates a chat and talks in it", async () => {
     const server = background([...programArgv("spreed", "deno"), "-a", "tcp!127.0.0.1!0"]);
     const dial = await waitFor("spreed to listen", () => /listening on (tcp!\S+)/.exec(server.stderr())?.[1], 30_000);

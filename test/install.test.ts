@@ -46,6 +46,7 @@ const PERMANENT: Record<string, Record<number, string>> = {
     78: "configuration",
   },
   spreed: { 64: "usage", 65: "bad contents", 66: "a file cannot be read", 78: "inconsistent configuration" },
+  burnerd: { 64: "usage", 65: "holds no id", 66: "a missing --iso-dir", 73: "cannot be written" },
   kdosd: {
     64: "usage",
     66: "no root",
@@ -53,6 +54,13 @@ const PERMANENT: Record<string, Record<number, string>> = {
     73: "the window is unusable",
     77: "permission denied",
     78: "configuration",
+  },
+  standd: {
+    64: "usage",
+    65: "corrupt journal",
+    73: "state directory not writable",
+    75: "another standd holds",
+    78: "command token file",
   },
 };
 
@@ -133,6 +141,9 @@ describe("an install of dist/ into a private prefix", () => {
         "sbin/kdosd",
         "share/man/man8/kdosd.8",
         "lib/systemd/system/kdosd.service",
+        "sbin/burnerd",
+        "share/man/man8/burnerd.8",
+        "lib/systemd/system/burnerd@.service",
         "share/doc/unix-net-tools/README.md",
         "share/doc/unix-net-tools/ptbw.md",
         "share/doc/unix-net-tools/pzog.md",
@@ -188,7 +199,7 @@ describe("an install of dist/ into a private prefix", () => {
   test("the installed units start the installed executables and name installed docs", () => {
     for (const name of UNITS) {
       const unit = readFileSync(join(layout().systemdDir, name), "utf8");
-      const prog = name.replace(/\.service$/, "");
+      const prog = name.replace(/@?\.service$/, "");
       expect(unitValues(unit, "ExecStart")[0]!.split(" ")[0]).toBe(join(programDir(layout(), prog), prog));
       for (const doc of unitValues(unit, "Documentation").join(" ").split(" ")) {
         const man = /^man:(.+)\((\d)\)$/.exec(doc);
@@ -300,7 +311,7 @@ describe("what the units and pages agree on", () => {
   test("contrib's units start the programs where the default prefix installs them", () => {
     const layout = layoutFor({ prefix: "/usr/local" });
     for (const name of UNITS) {
-      const prog = name.replace(/\.service$/, "");
+      const prog = name.replace(/@?\.service$/, "");
       const unit = readFileSync(join(ROOT, "contrib", "systemd", name), "utf8");
       expect(unitValues(unit, "ExecStart")[0]!.split(" ")[0]).toBe(join(programDir(layout, prog), prog));
     }
@@ -326,14 +337,15 @@ describe("what the units and pages agree on", () => {
     const root = tempDir("sysusers");
     const r = await run(["systemd-sysusers", `--root=${root}`, "--dry-run", SYSUSERS]);
     expect(r.code).toBe(0);
-    for (const account of ["ptbw", "pzog", "spreed", "kdosd"]) {
+    for (const account of ["ptbw", "pzog", "spreed", "kdosd", "standd"]) {
       expect(r.stdout + r.stderr).toContain(`Creating user '${account}'`);
     }
   });
 
   test("each unit stops restarting on exactly the statuses its docs give for failures a restart cannot fix", () => {
     for (const name of UNITS) {
-      const prog = name.replace(/\.service$/, "");
+      // A template unit (burnerd@.service) is its program's.
+      const prog = name.replace(/@?\.service$/, "");
       const permanent = PERMANENT[prog];
       expect(permanent).toBeDefined();
       const doc = readFileSync(join(ROOT, "docs", `${prog}.md`), "utf8");

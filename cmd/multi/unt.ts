@@ -18,11 +18,13 @@ import { printLast } from "../../lib/runtime/stdio.ts";
 
 /** Every program in cmd/, loaded on demand; each runs itself when loaded. */
 const PROGRAMS: Record<string, () => Promise<unknown>> = {
+  burnerd: () => import("../burnerd.ts"),
   kdosd: () => import("../kdosd.ts"),
   psprog: () => import("../psprog.ts"),
   ptbw: () => import("../ptbw.ts"),
   pzog: () => import("../pzog.ts"),
   spreed: () => import("../spreed.ts"),
+  standd: () => import("../standd.ts"),
 };
 
 const call = chooseProgram(invokedName(MULTI_NAME), process.argv.slice(2), Object.keys(PROGRAMS));

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Backoff } from "../backoff.ts";
 import { concatBytes } from "../bytes.ts";
 import type { ConnId } from "../core.ts";
 import { KEEPALIVE, LineDecoder, parseReply } from "./codec.ts";
@@ -108,14 +109,13 @@ export class PeerLink {
   readonly #settings: LinkSettings;
   readonly #queue: LinkQueue;
   readonly #fx: LinkEffects;
-  readonly #random: () => number;
   readonly #newConn: () => ConnId;
   /** The connection being dialed or in use; undefined while idle or waiting. */
   #conn: ConnId | undefined;
   #state: State = "idle";
   #since = 0;
   #lastSend = 0;
-  #backoff = BACKOFF_START_MS;
+  readonly #backoff: Backoff;
   #redialAt = 0;
   #decoder = new LineDecoder();
   /** Requests awaiting replies, oldest first. */
@@ -127,7 +127,7 @@ export class PeerLink {
     this.#settings = settings;
     this.#queue = queue;
     this.#fx = fx;
-    this.#random = random;
+    this.#backoff = new Backoff({ firstMs: BACKOFF_START_MS, maxMs: settings.redialMaxMs, jitter: JITTER, random });
     this.#newConn = newConn;
   }
 
@@ -193,7 +193,7 @@ export class PeerLink {
         this.#queue.acked();
       } else if (this.#state === "handshake") {
         this.#state = "up";
-        this.#backoff = BACKOFF_START_MS;
+        this.#backoff.reset();
         this.#fx.up();
       }
     }
@@ -291,9 +291,7 @@ export class PeerLink {
     this.#outstanding = [];
     this.#dataInFlight = 0;
     this.#state = "waiting";
-    const jitter = 1 + JITTER * (2 * this.#random() - 1);
-    this.#redialAt = now + Math.min(this.#backoff, this.#settings.redialMaxMs) * jitter;
-    this.#backoff = Math.min(this.#backoff * 2, this.#settings.redialMaxMs);
+    this.#redialAt = now + this.#backoff.next();
     if (wasUp) this.#fx.down(reason, now);
   }
 }

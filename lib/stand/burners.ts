@@ -28,10 +28,19 @@ export type Phase = "NEW" | MediaState | "ASKED" | "BURNING" | "CHECKING" | "PAS
  * What a burner event decides; the server journals and carries these out in
  * order.
  * - `burn`: send BURN for `job.hash` to `burner` (job bound);
+ * - `start` / `written`: the bound job started (`STATUS h 0`) / was
+ *   written (`STATUS h 100`, with the burner's TIME in seconds);
  * - `pass` / `fail`: the item closed with that verdict;
  * - `requeue`: `from` closed (FAIL or loss), `to` queued in its place;
  * - `giveup`: a FAIL beyond `--max-attempts`;
- * - `restore`: an item that never started went back to its place.
+ * - `restore`: an item that never started went back to its place;
+ * - `late-pass`: a PASS for the burner's last job lost within the hour
+ *   (§3.4): it counts as the success, and `deleted` is its replacement,
+ *   taken out of the queue (none if it had been dispatched: see `extra`);
+ * - `extra`: that late PASS came after the replacement was dispatched:
+ *   one disc more than queued, logged;
+ * - `rebind`: a late `STATUS h 0` for a restored item still queued: it is
+ *   bound to this burner again, already started.
  *
  * @example
  * ```ts
@@ -39,9 +48,14 @@ export type Phase = "NEW" | MediaState | "ASKED" | "BURNING" | "CHECKING" | "PAS
  * ```
  */
 export type Decision =
-  | { type: "burn"; burner: string; job: QueueItem }
-  | { type: "pass" | "fail" | "giveup" | "restore"; burner: string; job: QueueItem }
+  | { type: "burn" | "start" | "rebind"; burner: string; job: QueueItem }
+  | { type: "written"; burner: string; job: QueueItem; time?: number }
+  | { type: "pass" | "fail" | "giveup" | "restore" | "extra"; burner: string; job: QueueItem }
+  | { type: "late-pass"; burner: string; job: QueueItem; deleted?: QueueItem }
   | { type: "requeue"; burner: string; from: QueueItem; to: QueueItem };
+
+/** How long a lost binding may still be reconciled by a late result (§3.4). */
+export const LATE_RESULT_MS = 3_600_000;
 
 /**
  * Timeouts (ms) and limits of §3.1, and the media rule's per-hash verdict.
@@ -57,6 +71,19 @@ export interface BurnerSettings {
   readonly idleTimeoutMs: number;
   readonly maxAttempts: number;
   readonly isDvd: (hash: string) => boolean;
+  /** Images whose jobs wait (their size is being asked for): no burner takes them for now. */
+  readonly waits?: (hash: string) => boolean;
+}
+
+/**
+ * A binding released without a verdict (loss, timeout, refusal), kept for
+ * late results: the job, when, and the item that took its place (the job
+ * itself when it was restored).
+ */
+interface Released {
+  job: QueueItem;
+  at: number;
+  successor: QueueItem;
 }
 
 /** A job bound to a burner, and whether the binding is held through a loss. */
@@ -96,6 +123,8 @@ export interface Burner {
   /** NOISO exclusions (until the next CAP) and MEDIA exclusions (until a media change). */
   noIso: Set<string>;
   noMedia: Set<string>;
+  /** The last binding released without a verdict, for late results (§3.4). */
+  released?: Released;
 }
 
 /**
@@ -170,20 +199,7 @@ export class Burners {
   connect(id: string, ctype: Ctype, now: number): Decision[] {
     const known = this.#burners.get(id);
     if (known === undefined) {
-      this.#burners.set(id, {
-        id,
-        ctype,
-        phase: "NEW",
-        pct: 0,
-        media: ctype === "BURNDVD" ? "DVD" : "CDR",
-        report: "",
-        hashes: new Set(),
-        connected: true,
-        lastSeen: now,
-        availSince: now,
-        noIso: new Set(),
-        noMedia: new Set(),
-      });
+      this.#burners.set(id, fresh(id, ctype, [], true, now));
       return [];
     }
     if (known.connected) this.#lose(known, now);
@@ -192,6 +208,44 @@ export class Burners {
     known.connected = true;
     known.lastSeen = now;
     return [];
+  }
+
+  /**
+   * Bring back a burner known before a restart (§3.5): DISCONN, with the
+   * hashes of its last CAP and, if it had a job in flight, that binding,
+   * held for a fresh grace period from `now`.
+   *
+   * @example
+   * ```ts
+   * stand.restore(B1, "BURNCDR", [H1], { job, phase: "BURNING" }, now);
+   * ```
+   */
+  restore(
+    id: string,
+    ctype: Ctype,
+    hashes: readonly string[],
+    bound: { job: QueueItem; phase: "ASKED" | "BURNING" | "CHECKING" } | undefined,
+    now: number,
+  ): void {
+    const b = fresh(id, ctype, hashes, false, now);
+    b.phase = "DISCONN";
+    if (bound !== undefined) {
+      b.binding = { ...bound, askedUntil: now, graceUntil: now + this.settings.reconnectGraceMs };
+    }
+    this.#burners.set(id, b);
+  }
+
+  /**
+   * Match again after something outside the registry changed what may be
+   * dispatched (an image's size became known).
+   *
+   * @example
+   * ```ts
+   * stand.rematch(now); // [{ type: "burn", … }] if a waiting job may now go
+   * ```
+   */
+  rematch(now: number): Decision[] {
+    return this.#match(now);
   }
 
   /**
@@ -240,22 +294,28 @@ export class Burners {
     if (b === undefined) return [];
     if (msg.type === "STATUS_MEDIA") return this.#media(b, msg.media, msg.state, now);
     const binding = b.binding;
-    // Another hash: logged and ignored by the server (late results are not decided here).
-    if (binding === undefined || binding.job.hash !== msg.hash) return [];
+    if (binding === undefined || binding.job.hash !== msg.hash) return this.#late(b, msg, now);
     // The burner is on the job again: a held binding simply continues.
     delete binding.graceUntil;
     if (msg.type === "STATUS_PROGRESS") {
+      const was = binding.phase;
       if (msg.pct === 100) {
         binding.phase = "CHECKING";
         b.phase = "CHECKING";
-      } else if (binding.phase !== "CHECKING") {
-        binding.phase = "BURNING";
-        b.phase = "BURNING";
-        b.pct = msg.pct;
-      } else {
-        b.phase = "CHECKING";
+        if (was === "CHECKING") return [];
+        return [
+          ...(was === "ASKED" ? [{ type: "start" as const, burner: b.id, job: binding.job }] : []),
+          { type: "written", burner: b.id, job: binding.job, ...(msg.time === undefined ? {} : { time: msg.time }) },
+        ];
       }
-      return [];
+      if (was === "CHECKING") {
+        b.phase = "CHECKING";
+        return [];
+      }
+      binding.phase = "BURNING";
+      b.phase = "BURNING";
+      b.pct = msg.pct;
+      return was === "ASKED" ? [{ type: "start", burner: b.id, job: binding.job }] : [];
     }
     return [...this.#verdict(b, binding.job, msg.verdict, now), ...this.#match(now)];
   }
@@ -393,10 +453,45 @@ export class Burners {
     delete b.binding;
     if (binding.phase === "ASKED") {
       this.queue.restore(binding.job);
+      b.released = { job: binding.job, at: now, successor: binding.job };
       return [{ type: "restore", burner: b.id, job: binding.job }];
     }
     const to = this.queue.requeue(binding.job, PRIO_REQUEUE, now);
+    b.released = { job: binding.job, at: now, successor: to };
     return [{ type: "requeue", burner: b.id, from: binding.job, to }];
+  }
+
+  /**
+   * A job STATUS for a hash the burner is not bound to: a late result of
+   * its last released binding (§3.4), or logged and ignored (no decision).
+   */
+  #late(
+    b: Burner,
+    msg: MessageOf<"STATUS_PROGRESS" | "STATUS_VERDICT">,
+    now: number,
+  ): Decision[] {
+    const released = b.released;
+    if (released === undefined || released.job.hash !== msg.hash || now - released.at > LATE_RESULT_MS) return [];
+    const queued = this.queue.get(released.successor.item) !== undefined;
+    if (msg.type === "STATUS_VERDICT") {
+      if (msg.verdict === "FAIL") return [];
+      delete b.released;
+      if (b.binding === undefined) {
+        b.phase = "PASS";
+        b.verdictHash = msg.hash;
+      }
+      if (!queued) return [{ type: "extra", burner: b.id, job: released.job }];
+      const deleted = this.queue.take(released.successor.item)!;
+      return [{ type: "late-pass", burner: b.id, job: released.job, deleted }];
+    }
+    // A late 0 re-binds only an item that was restored (never started) and still waits.
+    if (msg.pct !== 0 || released.successor !== released.job || !queued || b.binding !== undefined) return [];
+    delete b.released;
+    const job = this.queue.take(released.job.item)!;
+    b.binding = { job, phase: "BURNING", askedUntil: now };
+    b.phase = "BURNING";
+    b.pct = 0;
+    return [{ type: "rebind", burner: b.id, job }];
   }
 
   /** Bind jobs to AVAIL burners, longest AVAIL first (ties: lower id), until no eligible pair is left. */
@@ -407,6 +502,8 @@ export class Burners {
     const out: Decision[] = [];
     for (const b of ready) {
       const excluded = new Set([...b.noIso, ...b.noMedia]);
+      const waits = this.settings.waits;
+      if (waits !== undefined) { for (const h of b.hashes) if (waits(h)) excluded.add(h); }
       const cap = { hashes: b.hashes, dvd: b.ctype === "BURNDVD" && b.media === "DVD", excluded };
       const next = this.queue.candidate(cap, this.settings.isDvd);
       if (next === undefined) continue;
@@ -417,4 +514,22 @@ export class Burners {
     }
     return out;
   }
+}
+
+/** A registry entry for a burner first seen now. */
+function fresh(id: string, ctype: Ctype, hashes: readonly string[], connected: boolean, now: number): Burner {
+  return {
+    id,
+    ctype,
+    phase: "NEW",
+    pct: 0,
+    media: ctype === "BURNDVD" ? "DVD" : "CDR",
+    report: "",
+    hashes: new Set(hashes),
+    connected,
+    lastSeen: now,
+    availSince: now,
+    noIso: new Set(),
+    noMedia: new Set(),
+  };
 }

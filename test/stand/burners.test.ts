@@ -477,7 +477,7 @@ describe("property: random events", () => {
     fc.record({ k: fc.constant("time" as const), ms: fc.constantFrom(1_000, 31_000, 36_000, 121_000) }),
   );
 
-  test("no job is ever bound to two burners, and every job ends PASS, gives up, or stays queued", () => {
+  test("no job is ever bound to two burners, and every job ends PASS (at most once more as an EXTRA), gives up, or stays queued", () => {
     fc.assert(
       fc.property(fc.array(event, { minLength: 10, maxLength: 80, size: "max" }), (events) => {
         const s = stand({ maxAttempts: 2 });
@@ -487,7 +487,8 @@ describe("property: random events", () => {
         const apply = (ds: Decision[]) => {
           for (const d of ds) {
             if (d.type === "requeue") root.set(d.to.item, root.get(d.from.item)!);
-            else if (d.type === "pass" || d.type === "giveup") {
+            // A late PASS ends the job and takes its queued replacement away; an EXTRA is a copy more.
+            else if (d.type === "pass" || d.type === "giveup" || d.type === "late-pass") {
               const r = root.get(d.job.item)!;
               ended.set(r, (ended.get(r) ?? 0) + 1);
             }
@@ -548,5 +549,96 @@ describe("property: random events", () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe("journalled transitions", () => {
+  test("STATUS h 0 starts the job and STATUS h 100 TIME writes it, each once", () => {
+    const s = stand();
+    ready(s, B1, "BURNCDR");
+    const { job } = s.enqueue(H1, 50, 0)!;
+    expect(s.status(B1, progress(H1, 0), 1)).toEqual([{ type: "start", burner: B1, job }]);
+    expect(s.status(B1, progress(H1, 50), 2)).toEqual([]);
+    expect(s.status(B1, progress(H1, 100, 42), 3)).toEqual([{ type: "written", burner: B1, job, time: 42 }]);
+    expect(s.status(B1, progress(H1, 100, 42), 4)).toEqual([]);
+  });
+
+  test("a first progress line of 100 both starts and writes the job", () => {
+    const s = stand();
+    ready(s, B1, "BURNCDR");
+    s.enqueue(H1, 50, 0);
+    expect(types(s.status(B1, progress(H1, 100), 1))).toEqual(["start", "written"]);
+  });
+});
+
+describe("restart", () => {
+  test("a restored burner is DISCONN and its in-flight job continues when it reconnects within the fresh grace", () => {
+    const q = new JobQueue();
+    const job: QueueItem = { item: 7, hash: H1, prio: 50, seq: 7, attempt: 1, queuedAt: 0 };
+    const s = new Burners(q, SETTINGS);
+    s.restore(B1, "BURNCDR", [H1], { job, phase: "BURNING" }, 1_000);
+    expect(s.get(B1)!.phase).toBe("DISCONN");
+    expect(s.nextDeadline()).toBe(1_000 + SETTINGS.reconnectGraceMs);
+    s.connect(B1, "BURNCDR", 2_000);
+    expect(s.status(B1, progress(H1, 75), 2_001)).toEqual([]);
+    expect(s.status(B1, verdict(H1, "PASS"), 3_000)).toEqual([{ type: "pass", burner: B1, job }]);
+  });
+
+  test("a restored binding whose grace runs out is re-queued at 5", () => {
+    const s = stand();
+    const job: QueueItem = { item: 7, hash: H1, prio: 50, seq: 7, attempt: 1, queuedAt: 0 };
+    s.restore(B1, "BURNCDR", [H1], { job, phase: "CHECKING" }, 0);
+    expect(types(s.tick(SETTINGS.reconnectGraceMs))).toEqual(["requeue"]);
+    expect(s.queue.rows()).toMatchObject([{ hash: H1, prio: 5 }]);
+  });
+});
+
+describe("late results", () => {
+  /** B1 burns H1, is lost, and the grace runs out: the job is re-queued as `to`. */
+  function lostMidBurn() {
+    const s = stand();
+    ready(s, B1, "BURNCDR");
+    const { job } = s.enqueue(H1, 50, 0)!;
+    s.status(B1, progress(H1, 25), 1);
+    s.lost(B1, 2);
+    const [requeue] = s.tick(2 + SETTINGS.reconnectGraceMs);
+    if (requeue?.type !== "requeue") throw new Error("expected a requeue");
+    s.connect(B1, "BURNCDR", 200_000);
+    return { s, job, to: requeue.to };
+  }
+
+  test("a late PASS counts as the success and deletes the still-queued replacement", () => {
+    const { s, job, to } = lostMidBurn();
+    expect(s.status(B1, verdict(H1, "PASS"), 200_001)).toEqual([
+      { type: "late-pass", burner: B1, job, deleted: to },
+    ]);
+    expect(s.queue.size).toBe(0);
+  });
+
+  test("a late PASS after the replacement was dispatched is an EXTRA", () => {
+    const { s, job } = lostMidBurn();
+    ready(s, B2, "BURNCDR", 200_000);
+    expect(s.get(B2)!.binding).toBeDefined();
+    expect(s.status(B1, verdict(H1, "PASS"), 200_001)).toEqual([{ type: "extra", burner: B1, job }]);
+  });
+
+  test("a late FAIL is ignored, and so is a late result after an hour", () => {
+    const { s } = lostMidBurn();
+    expect(s.status(B1, verdict(H1, "FAIL"), 200_001)).toEqual([]);
+    expect(s.status(B1, verdict(H1, "PASS"), 2 + SETTINGS.reconnectGraceMs + 3_600_001)).toEqual([]);
+    expect(s.queue.size).toBe(1);
+  });
+
+  test("a late 0 for a restored item still queued binds it to that burner again", () => {
+    const s = stand();
+    ready(s, B1, "BURNCDR");
+    const { job } = s.enqueue(H1, 50, 0)!;
+    expect(types(s.tick(SETTINGS.askedTimeoutMs))).toEqual(["restore"]);
+    expect(s.status(B1, progress(H1, 0), SETTINGS.askedTimeoutMs + 1)).toEqual([
+      { type: "rebind", burner: B1, job },
+    ]);
+    expect(s.get(B1)!.phase).toBe("BURNING");
+    expect(s.queue.size).toBe(0);
+    expect(s.status(B1, verdict(H1, "PASS"), SETTINGS.askedTimeoutMs + 2)).toEqual([{ type: "pass", burner: B1, job }]);
   });
 });
