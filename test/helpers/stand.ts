@@ -136,7 +136,8 @@ export class SimBurner {
           }
         });
         conn.send({ type: "STATUS_MEDIA", media, state: "AVAIL" });
-        await new Promise<void>((resolve) => conn.socket.once("close", () => resolve()));
+        // The connection may have closed already, before this listener could hear it.
+        await new Promise<void>((resolve) => conn.closed ? resolve() : conn.socket.once("close", () => resolve()));
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -96,11 +96,13 @@ test(
     // Let the burners drain the queue, then stop standd and read what it kept.
     const ui = await StandConn.open(port, "DISPLAY");
     conns.push(ui);
+    let seen = "";
     await waitFor("the queue to drain", async () => {
       const [q, sl] = await ui.ask({ type: "QREPORT" }, { type: "SREPORT" });
+      seen = JSON.stringify([q, sl]);
       return q?.type === "QLIST" && q.items.length === 0 && sl?.type === "SLIST" &&
         sl.burners.every((b) => b.state === "PASS" || b.state === "AVAIL");
-    }, 30_000);
+    }, { timeout: 30_000, state: () => seen });
     ui.close();
     process.kill(s.proc.pid, "SIGTERM");
     expect((await s.proc.exited).code).toBe(0);
