@@ -58,7 +58,7 @@ main { padding: 0.8rem 1.2rem; display: flex; flex-direction: column; gap: 1rem;
 .tile .fill { height: 100%; width: 0; background: #90caf9; transition: width 0.4s; }
 .tile .filename { font-weight: 600; overflow-wrap: anywhere; }
 .tile .hash, .tile .counts, .tile .times { font-size: 0.85rem; opacity: 0.85; font-variant-numeric: tabular-nums; }
-.tile .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+.tile .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .tile .error { font-size: 0.85rem; color: #ffcdd2; overflow-wrap: anywhere; }
 .tile .error:empty, .tile .filename:empty, .tile .hash:empty { display: none; }
 .tile[data-state="avail"] { background: #2e7d32; border-color: #66bb6a; }
