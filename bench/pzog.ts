@@ -48,19 +48,48 @@
  * for M1, with its own config and ports in the temp directory (`always`
  * maps to omfile sync="on"; `interval` to no fsync, omfile has no timer).
  *
- * Usage (after `bun scripts/build.ts`): bun bench/pzog.ts [--long]. The
- * default run takes under a minute (about 45 s on 2 CPUs), --long about 13
- * minutes (pzog's replication backlog drains for up to 3 × the run after
- * each M1 window; the rate is a lower bound if it has not). Other load on the
- * machine shows up in both sides of a ratio, but absolute numbers need a
- * quiet machine. The bench process itself is the load generator, so it
- * competes for the same CPUs; the CPU line under each table says where the
- * time went during M1's window.
+ * CPU per replicated message (µs, lower is better), from the same run as
+ * the ring figure: the user + system CPU of the five daemons (all their
+ * threads, from /proc/<pid>/stat, read just before the first write and
+ * again when the last node holds the last line) ÷ the lines every node
+ * logged. Baseline: the sink tree, measured the same way.
+ *
+ * Usage (after `bun scripts/build.ts`): bun bench/pzog.ts [--long]
+ * [--window-sweep] [--profile] [--pzog PATH]. The default run takes under
+ * a minute (about 45 s on 2 CPUs), --long about 13 minutes (pzog's
+ * replication backlog drains for up to 3 × the run after each M1 window;
+ * the rate is a lower bound if it has not). Other load on the machine shows
+ * up in both sides of a ratio, but absolute numbers need a quiet machine.
+ * The bench process itself is the load generator, so it competes for the
+ * same CPUs; the CPU line under each table says where the time went during
+ * M1's window.
+ *
+ * - `--pzog PATH` benchmarks another pzog executable instead of dist/pzog
+ *   (say, a build of the last release, to compare in one sitting).
+ * - `--profile` writes every pzog node's CPU profile into a new directory
+ *   under $TMPDIR, kept after the run and printed at its start and end:
+ *   `<mode>-<fsync>-<phase>/<node>.cpuprofile` (Chrome DevTools, speedscope)
+ *   and `<node>.md` (hot functions and call tree as text), for phase
+ *   `throughput` (M1's load) and `latency` (M2). It is Bun's own sampling
+ *   profiler (1 ms) in the compiled executables, switched on through
+ *   `BUN_OPTIONS`; the nodes run a build of cmd/pzog.ts made for the purpose
+ *   (the release flags without --minify, with an inline source map, so the
+ *   profile names functions and source lines; see bench/pzog-profile.ts),
+ *   or the --pzog executable as it is. Sampling costs a few per cent, so
+ *   compare figures from profiled runs only with each other.
+ * - `--window-sweep` runs, instead of the tables above, M1's load against
+ *   rings started with `--window` 128, 256, 512 and 1024 (pzog's own
+ *   option, no special build), in two passes (up, then down) against one
+ *   sink tree, and prints ring msg/s and µs per message for each window
+ *   (about 2 minutes).
  *
  * Output: a table per cell, then one JSON object per metric and cell on its
- * own line: `{"metric":"M1"|"ring"|"M2_p50"|"M2_p99","mode","fsync",
- * "value","baseline","ratio","anchor","anchor_ratio"}` (msg/s for M1 and
- * ring, ms for M2).
+ * own line: `{"metric":"M1"|"ring"|"cpu_us_per_msg"|"M2_p50"|"M2_p99",
+ * "mode","fsync","value","baseline","ratio","anchor","anchor_ratio"}`
+ * (msg/s for M1 and ring, µs for cpu_us_per_msg, ms for M2). With
+ * --window-sweep, one per window: `{"metric":"window_sweep","mode","fsync",
+ * "window","ring","cpu_us_per_msg","accepted","baseline",
+ * "baseline_cpu_us_per_msg"}` (baseline: the sink tree's ring msg/s).
  *
  * Every file it creates lives in one temp directory, removed at the end;
  * every process it starts is stopped, also on error, SIGINT, SIGTERM or
@@ -70,18 +99,30 @@
  */
 import { Buffer } from "node:buffer";
 import { type ChildProcess, spawnSync } from "node:child_process";
-import { existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import {
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
-import { cpus, release } from "node:os";
+import { cpus, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort as freePortOn } from "../lib/net/stream-sockets.ts";
 import { runBench, startTracked, workDirectory } from "./harness.ts";
+import { buildProfiledPzog, profileEnv } from "./pzog-profile.ts";
 import { cpuSeconds, round, selfCpuSeconds, table, times } from "./report.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const PZOG = join(ROOT, "dist", "pzog");
+/** The executable under test: dist/pzog unless --pzog names another (say, last week's build). */
+let pzog = join(ROOT, "dist", "pzog");
 
 const NAMES = ["la", "test", "lg", "sm", "g"] as const;
 const HOSTS = NAMES.map((_, i) => `127.0.0.${i + 1}`);
@@ -323,8 +364,8 @@ interface Daemon {
   stderr(): string;
 }
 
-function startDaemon(label: string, argv: string[], cwd: string): Daemon {
-  const child = startTracked(argv, { cwd, stdio: ["pipe", "pipe", "pipe"] });
+function startDaemon(label: string, argv: string[], cwd: string, env?: NodeJS.ProcessEnv): Daemon {
+  const child = startTracked(argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
   let err = "";
   child.stderr!.on("data", (b: Buffer) => (err = (err + b.toString()).slice(-4096)));
   child.stdout!.resume();
@@ -401,7 +442,17 @@ interface System {
 
 let systems = 0;
 
-async function startRing(mode: string, fsync: Fsync, trace: boolean): Promise<System> {
+/** What a ring runs with beyond protocol and fsync. */
+interface RingOptions {
+  trace?: boolean;
+  /** `--window N`; pzog's default when absent. */
+  window?: number;
+  /** Write each node's CPU profile into this directory (see bench/pzog-profile.ts). */
+  profileDir?: string;
+}
+
+async function startRing(mode: string, fsync: Fsync, o: RingOptions = {}): Promise<System> {
+  const trace = o.trace === true;
   const dir = join(workDirectory("pzog-bench-"), `ring${++systems}`);
   mkdirSync(dir);
   const clientPort = await freePort();
@@ -412,7 +463,7 @@ async function startRing(mode: string, fsync: Fsync, trace: boolean): Promise<Sy
     const cwd = join(dir, name);
     mkdirSync(cwd);
     const argv = [
-      PZOG,
+      pzog,
       "--name",
       name,
       "--ring-file",
@@ -429,9 +480,15 @@ async function startRing(mode: string, fsync: Fsync, trace: boolean): Promise<Sy
       mode,
       "--drain-timeout",
       "2",
+      ...(o.window === undefined ? [] : ["--window", String(o.window)]),
       ...(trace ? ["--trace", join(cwd, "trace")] : []),
     ];
-    return startDaemon(`pzog ${name}`, argv, cwd);
+    return startDaemon(
+      `pzog ${name}`,
+      argv,
+      cwd,
+      o.profileDir === undefined ? undefined : profileEnv(o.profileDir, name),
+    );
   });
   const errorLog = (name: string) => join(dir, name, "logs", "error.log");
   const upCount = (name: string) => (readText(errorLog(name)).match(/ peer-up /g) ?? []).length;
@@ -569,6 +626,8 @@ interface LoadResult {
   /** CPU seconds of each daemon, and of this process, during the window. */
   cpu: number[];
   selfCpu: number;
+  /** CPU seconds of each daemon just before the first write. */
+  cpuAtStart: number[];
 }
 
 /**
@@ -591,6 +650,7 @@ async function closedLoop(
   let fail: (err: Error) => void = () => {};
   const failure = new Promise<never>((_, reject) => (fail = reject));
   failure.catch(() => {});
+  const cpuAtStart = system.daemons.map((d) => cpuSeconds(d.child.pid));
   const firstMs = performance.now();
   const loops = sockets.map((socket, k) =>
     new Promise<void>((resolve) => {
@@ -642,6 +702,7 @@ async function closedLoop(
     lastOkMs,
     cpu: c1.map((c, i) => c - c0[i]!),
     selfCpu: s1 - s0,
+    cpuAtStart,
   };
 }
 
@@ -921,7 +982,7 @@ const fmt = (x: number, digits = 0) =>
     : "-";
 
 interface Metric {
-  metric: "M1" | "ring" | "M2_p50" | "M2_p99";
+  metric: "M1" | "ring" | "cpu_us_per_msg" | "M2_p50" | "M2_p99";
   mode: string;
   fsync: Fsync;
   value: number | null;
@@ -939,7 +1000,7 @@ function metric(
   baseline: number,
   anchor?: number,
 ): Metric {
-  const digits = name === "M1" || name === "ring" ? 0 : 3;
+  const digits = name === "M1" || name === "ring" ? 0 : name === "cpu_us_per_msg" ? 1 : 3;
   return {
     metric: name,
     mode,
@@ -974,6 +1035,18 @@ interface Throughput {
   replicated: number;
   /** ms from the last `ok` until the last node had the last line (undefined: timed out). */
   lagMs: number | undefined;
+  /** CPU µs of all the system's daemons, first send → last copy, per message (see cpuPerMessage). */
+  cpuUs: number;
+}
+
+/**
+ * Daemons' user + system CPU (/proc/<pid>/stat, all threads) from just
+ * before the first write until the last copy, µs per message logged
+ * everywhere (the fewest any node holds, should replication time out).
+ */
+function cpuPerMessage(system: System, load: LoadResult, messages: number): number {
+  const spent = system.daemons.reduce((sum, d, i) => sum + cpuSeconds(d.child.pid) - load.cpuAtStart[i]!, 0);
+  return (spent * 1e6) / messages;
 }
 
 async function throughput(system: System, pool: Buffer, s: Settings, replicate: boolean): Promise<Throughput> {
@@ -985,12 +1058,13 @@ async function throughput(system: System, pool: Buffer, s: Settings, replicate: 
     if (rep.doneMs === undefined) {
       throw new Error(`${system.label}: ${load.total} lines acknowledged, ${rep.minLines} logged`);
     }
-    return { load, accepted, replicated: NaN, lagMs: undefined };
+    return { load, accepted, replicated: NaN, lagMs: undefined, cpuUs: cpuPerMessage(system, load, load.total) };
   }
   const runMs = load.lastOkMs - load.firstMs;
   // A backlog takes a while to drain; give up at 3 × the run (then the rate is a lower bound).
   const rep = await waitForLines(system.logs, load.total, LOGGED, Math.max(15_000, 3 * runMs));
   const endMs = rep.doneMs ?? performance.now();
+  const cpuUs = cpuPerMessage(system, load, rep.minLines);
   // Exactly once on every node (§6.4): more bytes than lines × LOGGED would be duplicates.
   const extra = system.logs.map(fileSize).map((b, i) => [NAMES[i], b / LOGGED - load.total] as const).filter(([, n]) =>
     n > 0
@@ -1003,18 +1077,135 @@ async function throughput(system: System, pool: Buffer, s: Settings, replicate: 
     accepted,
     replicated: rep.minLines / ((endMs - load.firstMs) / 1000),
     lagMs: rep.doneMs === undefined ? undefined : rep.doneMs - load.lastOkMs,
+    cpuUs,
   };
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  for (const a of args) {
-    if (a !== "--long") throw new Error(`unknown argument "${a}" (usage: bun bench/pzog.ts [--long])`);
+const USAGE = "usage: bun bench/pzog.ts [--long] [--window-sweep] [--profile] [--pzog PATH]";
+
+interface Options {
+  long: boolean;
+  windowSweep: boolean;
+  profile: boolean;
+  pzog?: string;
+}
+
+function parseArguments(args: string[]): Options {
+  const opts: Options = { long: false, windowSweep: false, profile: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--long") opts.long = true;
+    else if (a === "--window-sweep") opts.windowSweep = true;
+    else if (a === "--profile") opts.profile = true;
+    else if (a === "--pzog" && i + 1 < args.length) opts.pzog = args[++i];
+    else throw new Error(`unknown argument "${a}" (${USAGE})`);
   }
-  const s = args.includes("--long") ? LONG : DEFAULT;
-  if (!existsSync(PZOG)) throw new Error(`${PZOG} is missing: run \`bun scripts/build.ts\` first`);
-  workDirectory("pzog-bench-");
-  const version = spawnSync(PZOG, ["-V"], { encoding: "utf8" }).stdout.trim();
+  return opts;
+}
+
+/** Where --profile puts the nodes' profiles (kept after the run), or undefined. */
+let profiles: string | undefined;
+
+/** The directory for one ring's profiles (created), or undefined without --profile. */
+function profileDir(phase: string): string | undefined {
+  if (profiles === undefined) return undefined;
+  const dir = join(profiles, phase);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Windows (`--window`) the sweep tries. */
+const SWEEP = [128, 256, 512, 1024];
+
+/** One `--window-sweep` setting, as a JSON line. */
+interface SweepResult {
+  metric: "window_sweep";
+  mode: string;
+  fsync: Fsync;
+  window: number;
+  /** Ring replicated msg/s and CPU µs per replicated message, mean of both passes. */
+  ring: number | null;
+  cpu_us_per_msg: number | null;
+  accepted: number | null;
+  /** The sink tree's ring msg/s and µs/msg in the same run. */
+  baseline: number | null;
+  baseline_cpu_us_per_msg: number | null;
+}
+
+/**
+ * M1's load against a ring at each window of SWEEP, in two passes (up,
+ * then down, so that drift on a shared machine shows and averages out),
+ * against the sink tree measured once in the same run.
+ */
+async function windowSweep(mode: string, fsync: Fsync, pool: Buffer, s: Settings): Promise<SweepResult[]> {
+  const tree = await startSinks(fsync, true, false);
+  let tr: Throughput;
+  try {
+    tr = await throughput(tree, pool, s, true);
+  } finally {
+    await stopSystem(tree);
+  }
+  const runs = new Map<number, Throughput[]>(SWEEP.map((w) => [w, []]));
+  for (const w of [...SWEEP, ...[...SWEEP].reverse()]) {
+    const ring = await startRing(mode, fsync, { window: w, profileDir: profileDir(`${mode}-${fsync}-window-${w}`) });
+    try {
+      runs.get(w)!.push(await throughput(ring, pool, s, true));
+    } finally {
+      await stopSystem(ring);
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rows = [["--window", "ring msg/s (up, down)", "mean", "vs sink tree", "µs/msg (up, down)", "M1 accepted"]];
+  const out: SweepResult[] = [];
+  for (const [w, rs] of runs) {
+    const ring = mean(rs.map((r) => r.replicated));
+    const us = mean(rs.map((r) => r.cpuUs));
+    const accepted = mean(rs.map((r) => r.accepted));
+    rows.push([
+      String(w),
+      rs.map((r) => fmt(r.replicated)).join(", "),
+      fmt(ring),
+      times(ring / tr.replicated),
+      `${fmt(us, 1)} (${rs.map((r) => fmt(r.cpuUs, 1)).join(", ")})`,
+      fmt(accepted),
+    ]);
+    out.push({
+      metric: "window_sweep",
+      mode,
+      fsync,
+      window: w,
+      ring: round(ring, 0),
+      cpu_us_per_msg: round(us, 1),
+      accepted: round(accepted, 0),
+      baseline: round(tr.replicated, 0),
+      baseline_cpu_us_per_msg: round(tr.cpuUs, 1),
+    });
+  }
+  rows.push(["sink tree", fmt(tr.replicated), "", "", fmt(tr.cpuUs, 1), fmt(tr.accepted)]);
+  table(rows);
+  for (const w of warnings.splice(0)) console.log(`  warning: ${w}`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArguments(process.argv.slice(2));
+  const s = opts.long ? LONG : DEFAULT;
+  pzog = opts.pzog ?? pzog;
+  if (!existsSync(pzog)) throw new Error(`${pzog} is missing: run \`bun scripts/build.ts\` first`);
+  const work = workDirectory("pzog-bench-");
+  if (opts.profile) {
+    profiles = mkdtempSync(join(tmpdir(), "pzog-profile-"));
+    if (opts.pzog === undefined) {
+      pzog = join(work, "pzog-profiled");
+      buildProfiledPzog(ROOT, pzog);
+    }
+    console.log(
+      `--profile: CPU profiles of every pzog node go to ${profiles}${
+        opts.pzog === undefined ? " (nodes run a build of cmd/pzog.ts without --minify, with a source map)" : ""
+      }`,
+    );
+  }
+  const version = spawnSync(pzog, ["-V"], { encoding: "utf8" }).stdout.trim();
   const cpu = cpus();
   console.log(
     `bench/pzog.ts: ${version} | bun ${
@@ -1034,11 +1225,15 @@ async function main(): Promise<void> {
   if (!rsyslogd) console.log("rsyslog anchor skipped: rsyslogd is not installed");
 
   const pool = linePool();
-  const results: Metric[] = [];
+  const results: Array<Metric | SweepResult> = [];
   for (const { mode, fsync } of s.cells) {
-    console.log(`\nprotocol ${mode}, fsync ${fsync}`);
+    console.log(`\nprotocol ${mode}, fsync ${fsync}${opts.windowSweep ? ", window sweep (M1's load)" : ""}`);
+    if (opts.windowSweep) {
+      results.push(...await windowSweep(mode, fsync, pool, s));
+      continue;
+    }
     // M1 and ring throughput: pzog, then the plain sink, then the sink tree.
-    const ring = await startRing(mode, fsync, false);
+    const ring = await startRing(mode, fsync, { profileDir: profileDir(`${mode}-${fsync}-throughput`) });
     let pz: Throughput;
     try {
       pz = await throughput(ring, pool, s, true);
@@ -1063,7 +1258,7 @@ async function main(): Promise<void> {
 
     // M2: fresh systems with --trace.
     const drainMs = 15_000;
-    const ringT = await startRing(mode, fsync, true);
+    const ringT = await startRing(mode, fsync, { trace: true, profileDir: profileDir(`${mode}-${fsync}-latency`) });
     let pzLat: Latency;
     try {
       pzLat = await openLoop(ringT, s.m2WarmMs, s.m2Ms, drainMs);
@@ -1107,6 +1302,7 @@ async function main(): Promise<void> {
         times(pz.replicated / tr.replicated),
       ],
       ["  (sink tree accepted, msg/s)", "", fmt(tr.accepted), ""],
+      ["  CPU per replicated msg, µs (5 nodes)", fmt(pz.cpuUs, 1), fmt(tr.cpuUs, 1), times(pz.cpuUs / tr.cpuUs)],
       ["  last copy after the last ok", lag(pz), lag(tr), ""],
       ["M2 p50 entry → 5th node, ms", fmt(pzLat.p50, 2), fmt(trLat.p50, 2), times(pzLat.p50 / trLat.p50)],
       ["M2 p99, ms", fmt(pzLat.p99, 2), fmt(trLat.p99, 2), times(pzLat.p99 / trLat.p99)],
@@ -1150,12 +1346,16 @@ async function main(): Promise<void> {
     results.push(
       metric("M1", mode, fsync, m1, sk.accepted, anchor),
       metric("ring", mode, fsync, pz.replicated, tr.replicated),
+      metric("cpu_us_per_msg", mode, fsync, pz.cpuUs, tr.cpuUs),
       metric("M2_p50", mode, fsync, pzLat.p50, trLat.p50),
       metric("M2_p99", mode, fsync, pzLat.p99, trLat.p99),
     );
   }
   console.log("");
   for (const r of results) console.log(JSON.stringify(r));
+  if (profiles !== undefined) {
+    console.log(`\nCPU profiles (<node>.cpuprofile for DevTools or speedscope, <node>.md as text): ${profiles}`);
+  }
 }
 
 if (process.argv[2] === "--sink") {

@@ -6,6 +6,9 @@
 
 const EMPTY = new Uint8Array(0);
 const MIN_CAPACITY = 4096;
+// The largest drained buffer a queue keeps for its next copy: enough for
+// a stream's usual messages, small enough to keep on an idle connection.
+const SPARE_MAX = 16 * MIN_CAPACITY;
 
 /** Throw unless `n` is a whole number of bytes in `[0, max]`. */
 function checkCount(n: number, max: number): void {
@@ -42,6 +45,10 @@ export class ByteQueue {
   // False while #buf is a chunk adopted from push(): it belongs to the
   // caller, so it is read but never written.
   #owned = false;
+  // An owned buffer let go when the queue drained, for the next copy: a
+  // stream whose messages straddle its reads would otherwise allocate a
+  // buffer per read.
+  #spare: Uint8Array | undefined;
 
   /**
    * Number of bytes queued.
@@ -73,7 +80,11 @@ export class ByteQueue {
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     if (this.#start === this.#end) {
-      this.#buf = chunk;
+      // A plain view even of a node Buffer, whose slice would share memory:
+      // what take and peek return must be copies.
+      this.#buf = chunk.constructor === Uint8Array
+        ? chunk
+        : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
       this.#start = 0;
       this.#end = chunk.length;
       this.#owned = false;
@@ -94,7 +105,11 @@ export class ByteQueue {
       // The consumed prefix pays for moving the live bytes down.
       this.#buf.copyWithin(0, this.#start, this.#end);
     } else {
-      const next = new Uint8Array(Math.max(2 * need, MIN_CAPACITY));
+      const spare = this.#spare;
+      const next = spare !== undefined && spare.length >= need
+        ? spare
+        : new Uint8Array(Math.max(2 * need, MIN_CAPACITY));
+      this.#spare = undefined;
       next.set(this.#buf.subarray(this.#start, this.#end));
       this.#buf = next;
       this.#owned = true;
@@ -119,19 +134,10 @@ export class ByteQueue {
    * ```
    */
   indexOf(needle: number | Uint8Array, from = 0): number {
-    const len = this.length;
-    const begin = Math.min(Math.max(Math.trunc(from) || 0, 0), len);
     const hay = this.#buf.subarray(this.#start, this.#end);
-    if (typeof needle === "number") return hay.indexOf(needle, begin);
-    const first = needle[0];
-    if (first === undefined) return begin;
-    const last = len - needle.length;
-    for (let i = hay.indexOf(first, begin); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
-      let j = 1;
-      while (j < needle.length && hay[i + j] === needle[j]) j++;
-      if (j === needle.length) return i;
-    }
-    return -1;
+    return typeof needle === "number"
+      ? hay.indexOf(needle, clampIndex(from, hay.length))
+      : indexOfBytes(hay, needle, from);
   }
 
   /**
@@ -185,8 +191,13 @@ export class ByteQueue {
   skip(n: number): void {
     checkCount(n, this.length);
     this.#start += n;
-    // Once drained, the next push adopts its chunk, so let the buffer go.
-    if (this.#start === this.#end) this.clear();
+    if (this.#start !== this.#end) return;
+    // Drained: the next push adopts its chunk, so the buffer is kept only
+    // as the spare for a later copy (every byte taken out was copied).
+    if (this.#owned && this.#buf.length <= SPARE_MAX) this.#spare = this.#buf;
+    this.#buf = EMPTY;
+    this.#start = this.#end = 0;
+    this.#owned = false;
   }
 
   /**
@@ -202,9 +213,40 @@ export class ByteQueue {
    */
   clear(): void {
     this.#buf = EMPTY;
+    this.#spare = undefined;
     this.#start = this.#end = 0;
     this.#owned = false;
   }
+}
+
+/** `from` as a whole position in `[0, length]`, as `String.prototype.indexOf` reads it. */
+function clampIndex(from: number, length: number): number {
+  return Math.min(Math.max(Math.trunc(from) || 0, 0), length);
+}
+
+/**
+ * Position of the first occurrence of the byte sequence `needle` in `hay`
+ * at or after `from`, or -1; an empty needle is found at `from` (clamped to
+ * `[0, hay.length]`), like `String.prototype.indexOf`. Candidates are found
+ * with the native scan for the needle's first byte, so a needle whose first
+ * byte is rare in `hay` (a line break) costs about one native scan.
+ *
+ * @example
+ * ```ts
+ * indexOfBytes(new TextEncoder().encode("a\r\n\r\nb"), Uint8Array.of(13, 10, 13, 10)); // 1
+ * ```
+ */
+export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+  const begin = clampIndex(from, hay.length);
+  const first = needle[0];
+  if (first === undefined) return begin;
+  const last = hay.length - needle.length;
+  for (let i = hay.indexOf(first, begin); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ByteQueue } from "./bytes.ts";
+import { ByteQueue, indexOfBytes } from "./bytes.ts";
 
 /** Options for a {@linkcode Framer} of delimiter-terminated frames. */
 export interface FramerOptions {
@@ -43,7 +43,12 @@ export interface SizedFramerOptions {
 /**
  * What a {@linkcode Framer} reports:
  * - `frame`: a complete frame, without its delimiter (a size-prefixed
- *   frame keeps its size field);
+ *   frame keeps its size field). A frame that lies wholly in the chunk
+ *   just pushed is a view of that chunk (a plain Uint8Array), not a copy:
+ *   it stays valid as long as the caller leaves the chunk unchanged (the
+ *   framer never writes to it), and keeps the whole chunk in memory while
+ *   it is held, so copy (`slice`) a frame kept for long. Any other frame is
+ *   a fresh copy;
  * - `oversize`: a frame reached `maxBytes` without a delimiter, or declared
  *   a size above `maxBytes`; `prefix` holds its first bytes (`keepPrefix`, 64 unless set;
  *   just the size field for a size-prefixed frame) for an error message;
@@ -60,6 +65,11 @@ export type FrameEvent =
 const PREFIX_BYTES = 64;
 const SIZE_FIELD_BYTES = 4;
 const utf8 = new TextEncoder();
+
+/** `chunk[from, to)` as a plain Uint8Array view, even of a node Buffer, so that its `slice` copies. */
+function plainView(chunk: Uint8Array, from: number, to: number): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset + from, to - from);
+}
 
 /** The delimiter as bytes, copied so the caller cannot change it under us. */
 function delimiterBytes(delimiter: string | Uint8Array): Uint8Array {
@@ -224,20 +234,22 @@ export class Framer {
   }
 
   #feed(chunk: Uint8Array, events: FrameEvent[], onEvent: ((event: FrameEvent) => void) | undefined): void {
-    // Feed only as much as can fill the queue to maxBytes (a size-prefixed
-    // frame: to its size field, then to its end), so a huge chunk is never
-    // copied whole into the queue. After a drain the queue is below that
-    // mark, unless maxBytes was just lowered: then the drain gets it there.
+    if (this.#delim) {
+      this.#feedDelimited(chunk, this.#delim, events, onEvent);
+      return;
+    }
+    // Feed only as much as can fill the queue to the size field, then to
+    // the frame's end, so a huge chunk is never copied whole into the queue.
     let at = 0;
     let view: DataView | undefined;
     while (at < chunk.length && !this.#failed) {
-      if (!this.#delim && this.#queue.length === 0 && chunk.length - at >= SIZE_FIELD_BYTES) {
-        // Whole size-prefixed frames straight from the chunk, copied once,
-        // without passing through the queue; anything else takes the queue.
+      if (this.#queue.length === 0 && chunk.length - at >= SIZE_FIELD_BYTES) {
+        // Whole size-prefixed frames straight from the chunk, as views of
+        // it; anything else takes the queue.
         view ??= new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         const size = view.getUint32(at, true);
         if (size >= this.#min && size <= this.#max && size <= chunk.length - at) {
-          events.push({ kind: "frame", bytes: chunk.slice(at, at + size) });
+          events.push({ kind: "frame", bytes: plainView(chunk, at, at + size) });
           at += size;
           if (onEvent) {
             onEvent(events[0]!);
@@ -246,12 +258,63 @@ export class Framer {
           continue;
         }
       }
-      const want = this.#delim ? this.#max : (this.#size ?? SIZE_FIELD_BYTES);
-      const room = Math.max(want - this.#queue.length, 0);
+      const room = Math.max((this.#size ?? SIZE_FIELD_BYTES) - this.#queue.length, 0);
       this.#queue.push(chunk.subarray(at, at + room));
       at += room;
-      if (this.#delim) this.#drain(events, this.#delim);
-      else this.#drainSized(events);
+      this.#drainSized(events);
+      if (onEvent && events.length > 0) {
+        for (const event of events) onEvent(event);
+        events.length = 0;
+      }
+    }
+  }
+
+  /**
+   * Frames that lie wholly in `chunk` come out as views of it, found by a
+   * native scan; only a frame's tail left at the chunk's end, or a frame
+   * that began in an earlier chunk, passes through the queue, and then
+   * only up to the end of its delimiter or `maxBytes`, so a huge chunk is
+   * never copied whole into the queue. After a drain the queue is below
+   * `maxBytes`, unless it was just lowered: then the drain gets it there.
+   */
+  #feedDelimited(
+    chunk: Uint8Array,
+    delim: Uint8Array,
+    events: FrameEvent[],
+    onEvent: ((event: FrameEvent) => void) | undefined,
+  ): void {
+    const q = this.#queue;
+    const dlen = delim.length;
+    let at = 0;
+    // The first delimiter in the chunk at or after `at` (-1: none), found
+    // once and reused until passed, so the chunk is scanned once.
+    let next = -2;
+    while (at < chunk.length && !this.#failed) {
+      if (next !== -1 && next < at) next = indexOfBytes(chunk, delim, at);
+      const fresh = q.length === 0;
+      if (fresh && this.#discarding) {
+        // Of a frame being discarded, only what may begin its delimiter is kept.
+        if (next === -1) {
+          q.push(chunk.subarray(Math.max(at, chunk.length - (dlen - 1))));
+          return;
+        }
+        this.#discarding = false;
+        at = next + dlen;
+        continue;
+      }
+      if (fresh && next !== -1 && next + dlen - at <= this.#max) {
+        const event: FrameEvent = { kind: "frame", bytes: plainView(chunk, at, next) };
+        at = next + dlen;
+        if (onEvent) onEvent(event);
+        else events.push(event);
+        continue;
+      }
+      const end = Math.min(next === -1 ? chunk.length : next + dlen, at + Math.max(this.#max - q.length, 0));
+      q.push(chunk.subarray(at, end));
+      // A new frame with no delimiter ending in what was pushed: no need to search it again.
+      if (fresh) this.#scanFrom = Math.max(end - at - (dlen - 1), 0);
+      at = end;
+      this.#drain(events, delim);
       if (onEvent && events.length > 0) {
         for (const event of events) onEvent(event);
         events.length = 0;

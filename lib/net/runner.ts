@@ -7,13 +7,31 @@
  * driver flush what the core sent, and arms one timer for the core's next
  * deadline. Nothing is polled.
  *
- * (A turn per event-loop pass, with setImmediate, cost ptbw's manager 30 %
- * of its round trips under Bun, where setImmediate costs a pass of its own.)
+ * A runner made with `turn: "pass"` ends a turn once per event-loop pass
+ * instead (setImmediate), after every callback of the pass: a core that
+ * holds its replies until its writes are committed (pzog's node, standd's
+ * server) then commits, and fsyncs, once for all the reads of a pass, not
+ * once per read. It is not the default because a pass costs request/reply
+ * round trips: it cost ptbw's manager 30 % of its round trips under Bun,
+ * where setImmediate costs a pass of its own.
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 import type { CoreEffects, LogLevel, Timed } from "../core.ts";
 import type { Log } from "../log.ts";
+
+/** Options for a {@link CoreRunner}. */
+export interface CoreRunnerOptions {
+  /** The clock every event's `now` comes from (default `Date.now`). */
+  now?: () => number;
+  /**
+   * When a turn ends: `"callback"` (default) at the microtask checkpoint
+   * after each callback that delivered events; `"pass"` once per
+   * event-loop pass, after all of its callbacks.
+   */
+  turn?: "callback" | "pass";
+}
 
 /**
  * Runs one core.
@@ -21,6 +39,7 @@ import type { Log } from "../log.ts";
  * @example
  * ```ts
  * const runner = new CoreRunner(createLog("ptbw"));
+ * // or, for a core that commits before it replies: new CoreRunner(log, { turn: "pass" })
  * const streams = new StreamDriver(runner);
  * const core = new Broker(config, { ...streams.effects, ...host });
  * runner.start(core);
@@ -34,6 +53,7 @@ export class CoreRunner<C extends Timed = Timed> {
   /** Resolves when the core says `done`, or the program calls {@link stop}. */
   readonly finished: Promise<void>;
   readonly #now: () => number;
+  readonly #perPass: boolean;
   readonly #flushers: Array<() => void> = [];
   #core: C | undefined;
   #end!: () => void;
@@ -42,8 +62,9 @@ export class CoreRunner<C extends Timed = Timed> {
   #timerAt = Infinity;
   #stopped = false;
 
-  constructor(log: Log, now: () => number = Date.now) {
-    this.#now = now;
+  constructor(log: Log, opts: CoreRunnerOptions = {}) {
+    this.#now = opts.now ?? Date.now;
+    this.#perPass = opts.turn === "pass";
     this.finished = new Promise((resolve) => (this.#end = resolve));
     const write: Record<LogLevel, (text: string) => void> = {
       error: (t) => log.error(t),
@@ -77,7 +98,8 @@ export class CoreRunner<C extends Timed = Timed> {
   touch(): void {
     if (this.#turnQueued || this.#stopped) return;
     this.#turnQueued = true;
-    queueMicrotask(this.#turn);
+    if (this.#perPass) setImmediate(this.#turn);
+    else queueMicrotask(this.#turn);
   }
 
   /** Run `flush` at the end of every turn, after the core's tick (a driver sends what the core queued). */

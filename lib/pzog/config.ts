@@ -51,6 +51,19 @@ export const CLIENT_PORT = 55551;
 export const PEER_PORT = 55552;
 
 /**
+ * The default `--window`: unacknowledged lines in flight per outbound link.
+ * 512, not the spec's 128, from bench/pzog.ts's window sweep (issue 11; see
+ * docs/pzog.md, PERFORMANCE): 128 left the links waiting for `ok`s and the
+ * ring at three quarters of its rate at 512; 1024 gained nothing more.
+ *
+ * @example
+ * ```ts
+ * numberOption("--window", String(DEFAULT_WINDOW), { min: 1, max: 65536 }); // 512
+ * ```
+ */
+export const DEFAULT_WINDOW = 512;
+
+/**
  * A configuration error: exit 78 (EX_CONFIG).
  *
  * @example
@@ -154,7 +167,7 @@ export const PZOG_ARGS = {
     type: "string",
     valueHint: "N",
     description: "unacknowledged lines in flight per outbound link",
-    default: "128",
+    default: String(DEFAULT_WINDOW),
   },
   fsync: {
     type: "enum",

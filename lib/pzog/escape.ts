@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { latin1Bytes } from "../bytes.ts";
 
 /** Escapes for the octets that have a short form; the rest use `\xHH`. */
 const SHORT: Readonly<Record<number, string>> = {
@@ -62,4 +63,48 @@ export function logTimestamp(ms: number, utc: boolean): string {
     ? [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
     : [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
   return `${String(y).padStart(4, "0")}-${two(mo + 1)}-${two(day)} ${two(h)}:${two(mi)}:${two(s)}`;
+}
+
+/**
+ * {@linkcode logTimestamp} for a clock that mostly stays within one second
+ * between lines: the text (and its bytes, with the trailing space) is
+ * formatted once per second instead of once per line.
+ *
+ * @example
+ * ```ts
+ * const stamps = new LogTimestamps(true);
+ * stamps.text(Date.UTC(2012, 8, 25, 14, 3, 7, 250)); // "2012-09-25 14:03:07"
+ * stamps.prefix(Date.UTC(2012, 8, 25, 14, 3, 7, 900)); // bytes of "2012-09-25 14:03:07 ", not formatted again
+ * ```
+ */
+export class LogTimestamps {
+  readonly #utc: boolean;
+  #second = NaN;
+  #text = "";
+  #prefix: Uint8Array = new Uint8Array(0);
+
+  constructor(utc: boolean) {
+    this.#utc = utc;
+  }
+
+  /** The timestamp of `ms`, as {@linkcode logTimestamp}. */
+  text(ms: number): string {
+    this.#at(ms);
+    return this.#text;
+  }
+
+  /** The timestamp of `ms` and a space, as ASCII bytes (do not modify them). */
+  prefix(ms: number): Uint8Array {
+    this.#at(ms);
+    return this.#prefix;
+  }
+
+  #at(ms: number): void {
+    // Zone offsets change on whole seconds, so one second has one local time.
+    const second = Math.floor(ms / 1000);
+    if (second === this.#second) return;
+    this.#second = second;
+    this.#text = logTimestamp(ms, this.#utc);
+    this.#prefix = latin1Bytes(`${this.#text} `);
+  }
 }

@@ -15,6 +15,7 @@ import { Backoff } from "../backoff.ts";
 import { concatBytes } from "../bytes.ts";
 import type { ConnId } from "../core.ts";
 import { KEEPALIVE, LineDecoder, parseReply } from "./codec.ts";
+import { Fifo } from "./fifo.ts";
 
 /** Why a link went down (the `peer-down` reason in error.log). */
 export type DownReason = "refused" | "reset" | "eof" | "ack-timeout" | "connect-timeout" | "protocol";
@@ -118,8 +119,11 @@ export class PeerLink {
   readonly #backoff: Backoff;
   #redialAt = 0;
   #decoder = new LineDecoder();
-  /** Requests awaiting replies, oldest first. */
-  #outstanding: Array<{ kind: "data" | "keepalive"; at: number }> = [];
+  /** Requests awaiting replies, oldest first: their kinds and send times (two lists, no object per line). */
+  #requestKinds = new Fifo<"data" | "keepalive">();
+  #requestTimes = new Fifo<number>();
+  /** The lines of one pump's write, reused. */
+  readonly #batch: Uint8Array[] = [];
   #dataInFlight = 0;
   #lastFailure: DownReason | undefined;
 
@@ -182,13 +186,13 @@ export class PeerLink {
     if (this.#state !== "handshake" && this.#state !== "up") return;
     for (const item of this.#decoder.push(bytes)) {
       const reply = "line" in item ? parseReply(item.line) : null;
-      const request = this.#outstanding[0];
-      if (reply === null || request === undefined || (reply === "ok") !== (request.kind === "data")) {
+      const kind = this.#requestKinds.shift();
+      this.#requestTimes.shift();
+      if (reply === null || kind === undefined || (reply === "ok") !== (kind === "data")) {
         this.#lose("protocol", now);
         return;
       }
-      this.#outstanding.shift();
-      if (request.kind === "data") {
+      if (kind === "data") {
         this.#dataInFlight--;
         this.#queue.acked();
       } else if (this.#state === "handshake") {
@@ -205,17 +209,19 @@ export class PeerLink {
     if (this.#state !== "up") return;
     // Everything the window allows goes out in one write: one system call,
     // not one per line.
-    const batch: Uint8Array[] = [];
+    const batch = this.#batch;
     while (this.#dataInFlight < this.#settings.window) {
       const line = this.#queue.next();
       if (!line) break;
       this.#dataInFlight++;
-      this.#outstanding.push({ kind: "data", at: now });
+      this.#requestKinds.push("data");
+      this.#requestTimes.push(now);
       batch.push(line);
     }
     if (batch.length === 0) return;
     this.#lastSend = now;
     this.#fx.send(this.#conn!, batch.length === 1 ? batch[0]! : concatBytes(batch));
+    batch.length = 0;
   }
 
   /** Time passes: timeouts, keepalives, redials. */
@@ -229,8 +235,8 @@ export class PeerLink {
         return;
       case "handshake":
       case "up": {
-        const oldest = this.#outstanding[0];
-        if (oldest && now - oldest.at >= this.#settings.ackTimeoutMs) {
+        const oldest = this.#requestTimes.peek();
+        if (oldest !== undefined && now - oldest >= this.#settings.ackTimeoutMs) {
           this.#lose("ack-timeout", now);
           return;
         }
@@ -251,8 +257,8 @@ export class PeerLink {
         return this.#redialAt;
       case "handshake":
       case "up": {
-        const oldest = this.#outstanding[0];
-        const ackBy = oldest ? oldest.at + this.#settings.ackTimeoutMs : Infinity;
+        const oldest = this.#requestTimes.peek();
+        const ackBy = oldest !== undefined ? oldest + this.#settings.ackTimeoutMs : Infinity;
         return Math.min(ackBy, this.#state === "up" ? this.#lastSend + this.#settings.keepaliveMs : Infinity);
       }
     }
@@ -263,7 +269,8 @@ export class PeerLink {
     if (this.#conn !== undefined) this.#fx.abort(this.#conn);
     this.#conn = undefined;
     if (this.#state === "up" || this.#state === "handshake") this.#queue.rewind();
-    this.#outstanding = [];
+    this.#requestKinds = new Fifo();
+    this.#requestTimes = new Fifo();
     this.#dataInFlight = 0;
     this.#state = "idle";
   }
@@ -276,7 +283,8 @@ export class PeerLink {
   }
 
   #keepalive(now: number): void {
-    this.#outstanding.push({ kind: "keepalive", at: now });
+    this.#requestKinds.push("keepalive");
+    this.#requestTimes.push(now);
     this.#lastSend = now;
     this.#fx.send(this.#conn!, KEEPALIVE);
   }
@@ -288,7 +296,8 @@ export class PeerLink {
     if (this.#conn !== undefined) this.#fx.abort(this.#conn);
     this.#conn = undefined;
     this.#queue.rewind();
-    this.#outstanding = [];
+    this.#requestKinds = new Fifo();
+    this.#requestTimes = new Fifo();
     this.#dataInFlight = 0;
     this.#state = "waiting";
     this.#redialAt = now + this.#backoff.next();

@@ -13,9 +13,8 @@
  * @module
  */
 import type { ConnId, StreamCore, StreamEffects, StreamPeer } from "../core.ts";
-import { formatId, type MessageId } from "./codec.ts";
 import type { DaemonConfig } from "./config.ts";
-import { logTimestamp } from "./escape.ts";
+import { LogTimestamps } from "./escape.ts";
 import { type DownReason, PeerLink } from "./link.ts";
 import { bypassFor } from "./plan.ts";
 import type { PeerQueue } from "./queue.ts";
@@ -31,8 +30,11 @@ export type LogFile = "access" | "errors" | "journal";
 
 /** What a ring node does beyond a stream core's effects. */
 export interface NodeEffects extends StreamEffects {
-  /** Append text to a log file (buffered until the next `commit`). */
-  append(file: LogFile, text: string): void;
+  /**
+   * Append to a log file (buffered until the next `commit`): a record as
+   * text, a logged line as bytes (whole lines; the node does not reuse them).
+   */
+  append(file: LogFile, data: string | Uint8Array): void;
   /** Make everything appended (logs and spools) reach the OS, and the disk if `sync`. */
   commit(sync: boolean): void;
   /** Replace seen.snap with `snapshot`, then empty the seen journal. */
@@ -104,8 +106,8 @@ interface Connection {
   closing: boolean;
 }
 
-/** A reply (or a close, without bytes) held until this turn's writes are durable. */
-type Held = { conn: ConnId; bytes?: Uint8Array };
+const LF = 0x0a;
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * Ring member `settings.self`, sans-IO.
@@ -138,7 +140,13 @@ export class RingNode implements StreamCore {
   #now = 0;
   /** Appends (logs, spools) made since the last commit. */
   #uncommitted = false;
-  #held: Held[] = [];
+  /**
+   * Replies (or closes, without bytes) held until this turn's writes are
+   * durable: two parallel arrays, not an object per line.
+   */
+  readonly #heldConns: ConnId[] = [];
+  readonly #heldBytes: Array<Uint8Array | undefined> = [];
+  readonly #stamps: LogTimestamps;
   #journalLines = 0;
   /** Client lines are paused: an up peer's queue is behind. */
   #clientsPaused = false;
@@ -164,6 +172,7 @@ export class RingNode implements StreamCore {
     this.#queues = state.queues;
     this.#members = state.members;
     this.#fx = fx;
+    this.#stamps = new LogTimestamps(settings.utc);
     this.#syncAt = this.#expireAt = Infinity;
     this.#relay = new Relay({
       mode: settings.mode,
@@ -173,9 +182,9 @@ export class RingNode implements StreamCore {
       seen: state.seen,
     }, {
       enqueue: (peer, line) => this.#enqueue(peer, line),
-      log: (content, id) => this.#log(content, id),
-      reply: (conn, bytes) => this.#held.push({ conn, bytes }),
-      close: (conn) => this.#held.push({ conn }),
+      log: (bytes, start, end, idEnd) => this.#log(bytes, start, end, idEnd),
+      reply: (conn, bytes) => this.#hold(conn, bytes),
+      close: (conn) => this.#hold(conn, undefined),
       record: (text) => this.#record(text),
     });
     for (const [index, queue] of state.queues) {
@@ -295,7 +304,7 @@ export class RingNode implements StreamCore {
       this.#expireAt = now + SEEN_EXPIRY_EVERY_MS;
       this.#seen.expire(now, SEEN_IDLE_MS);
     }
-    if (this.#uncommitted || this.#held.length > 0) {
+    if (this.#uncommitted || this.#heldConns.length > 0) {
       this.#fx.commit(this.#cfg.fsync === "always");
       this.#uncommitted = false;
       // Forwards leave before the oks: a relay killed between the two writes
@@ -318,7 +327,7 @@ export class RingNode implements StreamCore {
 
   nextDeadline(): number | undefined {
     if (this.#finished) return undefined;
-    if (this.#uncommitted || this.#held.length > 0 || this.#reviewFlow) return this.#now;
+    if (this.#uncommitted || this.#heldConns.length > 0 || this.#reviewFlow) return this.#now;
     // Stopping: finish as soon as the queues have drained.
     if (this.#stopping && this.#drained()) return this.#now;
     let at = Math.min(this.#idleCheckAt, this.#syncAt, this.#expireAt, this.#drainBy);
@@ -455,19 +464,28 @@ export class RingNode implements StreamCore {
     this.#record(`queue-drop ${queue.name} count=${dropped.count} first=${id(dropped.first)} last=${id(dropped.last)}`);
   }
 
-  #log(content: string, id: MessageId | undefined): void {
-    this.#fx.append("access", `${logTimestamp(this.#now, this.#cfg.utc)} ${content}\n`);
-    if (id && this.#cfg.mode === "0.3") {
-      this.#fx.append("journal", `${formatId(id)}\n`);
+  #log(bytes: Uint8Array, start: number, end: number, idEnd: number): void {
+    const prefix = this.#stamps.prefix(this.#now);
+    const line = new Uint8Array(prefix.length + end - start + 1);
+    line.set(prefix);
+    // Byte loops, not set(bytes.subarray(…)): a view per field cost more than these copies.
+    for (let i = start, at = prefix.length; i < end; i++, at++) line[at] = bytes[i]!;
+    line[line.length - 1] = LF;
+    this.#fx.append("access", line);
+    if (idEnd > 0 && this.#cfg.mode === "0.3") {
+      const entry = new Uint8Array(idEnd - 2 + 1);
+      for (let i = 2; i < idEnd; i++) entry[i - 2] = bytes[i]!;
+      entry[entry.length - 1] = LF;
+      this.#fx.append("journal", entry);
       this.#journalLines++;
     }
-    this.#fx.trace?.(content);
+    if (this.#fx.trace) this.#fx.trace(utf8.decode(line.subarray(prefix.length, line.length - 1)));
     this.#uncommitted = true;
   }
 
   /** An error.log record, also shown as a diagnostic. */
   #record(text: string): void {
-    this.#fx.append("errors", `${logTimestamp(this.#now, this.#cfg.utc)} ${text}\n`);
+    this.#fx.append("errors", `${this.#stamps.text(this.#now)} ${text}\n`);
     this.#fx.log("info", text);
     this.#uncommitted = true;
   }
@@ -480,20 +498,29 @@ export class RingNode implements StreamCore {
     this.#record(`refused ${remote} ${reason}`);
   }
 
+  #hold(conn: ConnId, bytes: Uint8Array | undefined): void {
+    this.#heldConns.push(conn);
+    this.#heldBytes.push(bytes);
+  }
+
   #releaseHeld(): void {
-    const held = this.#held;
-    this.#held = [];
-    for (const h of held) {
-      const c = this.#conns.get(h.conn);
-      if (!h.bytes) {
-        this.#close(h.conn, c);
+    // Only what was held on entry: anything held meanwhile waits for the next commit.
+    const n = this.#heldConns.length;
+    for (let i = 0; i < n; i++) {
+      const conn = this.#heldConns[i]!;
+      const bytes = this.#heldBytes[i];
+      const c = this.#conns.get(conn);
+      if (!bytes) {
+        this.#close(conn, c);
         continue;
       }
-      this.#fx.send(h.conn, h.bytes);
+      this.#fx.send(conn, bytes);
       if (!c) continue;
-      c.unflushed += h.bytes.length;
-      if (c.unflushed > REPLY_BACKLOG) this.#flow(h.conn, c);
+      c.unflushed += bytes.length;
+      if (c.unflushed > REPLY_BACKLOG) this.#flow(conn, c);
     }
+    this.#heldConns.splice(0, n);
+    this.#heldBytes.splice(0, n);
     if (this.#closeAll) {
       this.#closeAll = false;
       for (const [conn, c] of this.#conns) this.#close(conn, c);

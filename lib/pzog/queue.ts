@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { Fifo } from "./fifo.ts";
 import type { LinkQueue } from "./link.ts";
 import { splitRecords, WRAP_LEAF, WRAP_RELAY } from "./spool.ts";
 
@@ -71,8 +72,8 @@ export class PeerQueue implements LinkQueue {
   #ack: number;
   /** Store offset up to which lines are in `#ready` or `#inFlight`. */
   #loaded: number;
-  #ready: Entry[] = [];
-  #inFlight: Entry[] = [];
+  readonly #ready = new Fifo<Entry>();
+  readonly #inFlight = new Fifo<Entry>();
   #lines: number;
   #cursorDirty = false;
 
@@ -121,7 +122,7 @@ export class PeerQueue implements LinkQueue {
   acked(): void {
     if (!this.#inFlight.shift()) return;
     this.#lines--;
-    this.#ack = this.#inFlight[0]?.offset ?? this.#ready[0]?.offset ?? this.#loaded;
+    this.#ack = this.#inFlight.peek()?.offset ?? this.#ready.peek()?.offset ?? this.#loaded;
     this.#cursorDirty = true;
     // Everything delivered: start the spool again instead of letting it grow.
     if (this.#ack === this.#tail && this.#tail >= RESTART_AT) {
@@ -132,8 +133,7 @@ export class PeerQueue implements LinkQueue {
   }
 
   rewind(): void {
-    this.#ready = [...this.#inFlight, ...this.#ready];
-    this.#inFlight = [];
+    this.#ready.unshiftAll(this.#inFlight.drain());
   }
 
   /**
@@ -182,7 +182,7 @@ export class PeerQueue implements LinkQueue {
       last = entry.bytes;
       count++;
       this.#lines--;
-      this.#ack = this.#ready[0]?.offset ?? this.#loaded;
+      this.#ack = this.#ready.peek()?.offset ?? this.#loaded;
       this.#cursorDirty = true;
     }
     return { count, first, last };

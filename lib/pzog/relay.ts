@@ -10,19 +10,20 @@
  * @module
  */
 import type { ConnId } from "../core.ts";
+import { latin1Bytes } from "../bytes.ts";
 import {
   ACK,
-  encodePeerData,
   LineDecoder,
   type MessageId,
   type Mode,
   OK,
-  parseClientLine,
-  parsePeerLine,
-  type Wrap,
+  peerDataLine,
+  rewrapLine,
+  scanClientLine,
+  scanPeerLine,
 } from "./codec.ts";
 import { escapeBytes } from "./escape.ts";
-import { plan } from "./plan.ts";
+import { type Forward, plan } from "./plan.ts";
 import { plus, type Ring } from "./ring.ts";
 import type { SeenSet } from "./seen.ts";
 
@@ -30,8 +31,14 @@ import type { SeenSet } from "./seen.ts";
 export interface RelayEffects {
   /** Append a wire line to member `peer`'s durable queue. */
   enqueue(peer: number, line: Uint8Array): void;
-  /** Append content to access.log; in 0.3 also its id to the seen journal. */
-  log(content: string, id: MessageId | undefined): void;
+  /**
+   * Append a data line's content, `bytes[start, end)`, to access.log; in
+   * 0.3 also its id, the text `bytes[2, idEnd)`, to the seen journal (`idEnd`
+   * is 0 without an id). `bytes` is a wire line (`wrap#id content`), given
+   * with offsets because a view per field costs more than the copy; it may
+   * be reused after the call.
+   */
+  log(bytes: Uint8Array, start: number, end: number, idEnd: number): void;
   /** Reply on a connection (once this turn's writes are durable). */
   reply(conn: ConnId, bytes: Uint8Array): void;
   /** Close a connection after the replies owed on it. */
@@ -69,7 +76,8 @@ const BYPASS_REPORT_MS = 60_000;
  * const relay = new Relay({ mode: "0.3", ring, self: 2, epoch: 1348578187, seen }, effects);
  * relay.opened(1, "client", "127.0.0.9:40312");
  * relay.received(1, encoder.encode("hello ring\r\n"), Date.now());
- * // effects: enqueue(3, "2#2.1348578187.1 hello ring\r\n"), enqueue(4, …), log("hello ring", id), reply(1, "ok\r\n")
+ * // effects: enqueue(3, "2#2.1348578187.1 hello ring\r\n"), enqueue(4, …), log(that line, 17, 27, 16),
+ * // reply(1, "ok\r\n")
  * ```
  */
 export class Relay {
@@ -84,6 +92,12 @@ export class Relay {
   /** Outbound link state per member (our own entry is unused). */
   readonly #linkUp: boolean[];
   #seq = 0;
+  /** `origin.epoch.` of the ids this node assigns, before the seq, in ASCII. */
+  readonly #idHead: Uint8Array;
+  /** Where a client line goes with the links as they are (recomputed when one changes). */
+  #clientPlan: Array<Forward & { bypass: boolean }> = [];
+  /** Where a peer line goes, by its wrap digit (fixed). */
+  readonly #peerPlans: readonly (readonly Forward[])[];
   readonly #bypass = new Map<number, { count: number; reportedAt: number }>();
 
   constructor(
@@ -97,6 +111,9 @@ export class Relay {
     this.#seen = cfg.seen;
     this.#fx = fx;
     this.#linkUp = cfg.ring.map(() => false);
+    this.#idHead = latin1Bytes(`${cfg.self}.${cfg.epoch}.`);
+    this.#peerPlans = ([0, 1, 2] as const).map((w) => plan(cfg.mode, "peer", w, cfg.self, this.#linkUp));
+    this.#planClient();
   }
 
   /** Open connections (both listeners). */
@@ -129,6 +146,7 @@ export class Relay {
   /** The outbound link to `peer` went up or down: client lines plan around a down first hop (0.3). */
   linkChanged(peer: number, up: boolean): void {
     this.#linkUp[peer] = up;
+    this.#planClient();
   }
 
   /** `count` lines for first-hop `peer` went to its leaf instead (§5.6); reported at most once a minute. */
@@ -159,9 +177,9 @@ export class Relay {
   }
 
   #clientLine(conn: ConnId, c: Connection, line: Uint8Array, now: number): void {
-    const frame = parseClientLine(line, this.#mode);
-    if ("bad" in frame) return this.#bad(conn, c, frame.bad, line);
-    switch (frame.kind) {
+    const kind = scanClientLine(line, this.#mode);
+    if (typeof kind !== "string") return this.#bad(conn, c, kind.bad, line);
+    switch (kind) {
       case "keepalive":
         return this.#fx.reply(conn, ACK);
       case "empty":
@@ -170,10 +188,21 @@ export class Relay {
         this.#fx.reply(conn, OK);
         return this.#close(conn, c);
       case "data": {
-        const id = this.#mode === "0.3" ? { origin: this.#self, epoch: this.#epoch, seq: ++this.#seq } : undefined;
-        if (id) this.#remember(id, now);
-        this.#forward("client", 2, id, frame.content, now);
-        this.#fx.log(frame.content, id);
+        let idText: Uint8Array | undefined;
+        if (this.#mode === "0.3") {
+          const seq = ++this.#seq;
+          this.#remember({ origin: this.#self, epoch: this.#epoch, seq }, now);
+          idText = this.#idText(seq);
+        }
+        // One wire line for both first hops (they share the wrap unless bypassed).
+        const wire = peerDataLine(2, idText, line);
+        for (const f of this.#clientPlan) {
+          this.#fx.enqueue(f.target, f.wrap === 2 ? wire : rewrapLine(wire.subarray(0, wire.length - 2), f.wrap));
+          // A client line queued with wrap 0 for a first-hop peer is a bypass.
+          if (f.bypass) this.bypassed(f.target, 1, now);
+        }
+        const head = wire.length - 2 - line.length;
+        this.#fx.log(wire, head, wire.length - 2, idText ? head - 1 : 0);
         this.counters.accepted++;
         return this.#fx.reply(conn, OK);
       }
@@ -181,7 +210,7 @@ export class Relay {
   }
 
   #peerLine(conn: ConnId, c: Connection, line: Uint8Array, now: number): void {
-    const frame = parsePeerLine(line, this.#mode);
+    const frame = scanPeerLine(line, this.#mode);
     if ("bad" in frame) return this.#bad(conn, c, frame.bad, line);
     switch (frame.kind) {
       case "keepalive":
@@ -194,8 +223,8 @@ export class Relay {
           this.counters.duplicates++;
           return this.#fx.reply(conn, OK);
         }
-        this.#forward("peer", frame.wrap, frame.id, frame.content, now);
-        this.#fx.log(frame.content, frame.id);
+        for (const f of this.#peerPlans[frame.wrap]!) this.#fx.enqueue(f.target, rewrapLine(line, f.wrap));
+        this.#fx.log(line, frame.start, line.length, frame.id ? frame.start - 1 : 0);
         this.counters.relayed++;
         return this.#fx.reply(conn, OK);
       }
@@ -212,14 +241,21 @@ export class Relay {
     return seen.result === "new";
   }
 
-  #forward(source: Listener, wrap: Wrap, id: MessageId | undefined, content: string, now: number): void {
-    const firstHop = (t: number) =>
-      t === plus(this.#ring, this.#self, 1).index || t === plus(this.#ring, this.#self, 2).index;
-    for (const f of plan(this.#mode, source, wrap, this.#self, this.#linkUp)) {
-      this.#fx.enqueue(f.target, encodePeerData(f.wrap, id, content));
-      // A client line queued with wrap 0 for a first-hop peer is a bypass.
-      if (source === "client" && f.wrap === 0 && firstHop(f.target)) this.bypassed(f.target, 1, now);
-    }
+  /** The text of this node's id with sequence number `seq`, written as bytes (no string per line). */
+  #idText(seq: number): Uint8Array {
+    const head = this.#idHead;
+    let digits = 1;
+    for (let n = seq; n >= 10; n = Math.floor(n / 10)) digits++;
+    const out = new Uint8Array(head.length + digits);
+    out.set(head);
+    for (let i = out.length - 1, n = seq; i >= head.length; i--, n = Math.floor(n / 10)) out[i] = 0x30 + (n % 10);
+    return out;
+  }
+
+  #planClient(): void {
+    const first = [plus(this.#ring, this.#self, 1).index, plus(this.#ring, this.#self, 2).index];
+    this.#clientPlan = plan(this.#mode, "client", 2, this.#self, this.#linkUp)
+      .map((f) => ({ ...f, bypass: f.wrap === 0 && first.includes(f.target) }));
   }
 
   #bad(conn: ConnId, c: Connection, reason: string, bytes: Uint8Array): void {

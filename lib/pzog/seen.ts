@@ -67,6 +67,9 @@ interface Stream {
 }
 
 const SNAPSHOT_HEADER = "pzog-seen 1";
+/** The results of {@linkcode SeenSet.add} without an overflow: shared, not one object per id. */
+const NEW: { result: "new" } = Object.freeze({ result: "new" });
+const DUP: { result: "dup" } = Object.freeze({ result: "dup" });
 const key = (origin: number, epoch: number) => `${origin}.${epoch}`;
 
 /**
@@ -88,6 +91,8 @@ const key = (origin: number, epoch: number) => `${origin}.${epoch}`;
 export class SeenSet {
   readonly #maxSparse: number;
   readonly #streams = new Map<string, Stream>();
+  /** The stream of the last add: ids come in runs from one (origin, epoch), which then need no key string. */
+  #recent: Stream | undefined;
   #sparseCount = 0;
 
   constructor(opts: { maxSparse: number }) {
@@ -113,23 +118,28 @@ export class SeenSet {
     id: MessageId,
     now: number,
   ): { result: "new" | "dup"; overflow?: { origin: number; epoch: number; watermark: number } } {
-    const k = key(id.origin, id.epoch);
-    let s = this.#streams.get(k);
-    if (!s) {
-      s = { origin: id.origin, epoch: id.epoch, watermark: 0, sparse: new Set(), heap: new MinHeap(), lastUsed: now };
-      this.#streams.set(k, s);
+    let s = this.#recent;
+    if (s === undefined || s.origin !== id.origin || s.epoch !== id.epoch) {
+      const k = key(id.origin, id.epoch);
+      s = this.#streams.get(k);
+      if (!s) {
+        s = { origin: id.origin, epoch: id.epoch, watermark: 0, sparse: new Set(), heap: new MinHeap(), lastUsed: now };
+        this.#streams.set(k, s);
+      }
+      this.#recent = s;
     }
     s.lastUsed = now;
-    if (id.seq <= s.watermark || s.sparse.has(id.seq)) return { result: "dup" };
+    // Ids mostly come in order: with no sparse seqs there is nothing to look up or advance over.
+    if (id.seq <= s.watermark || (s.sparse.size > 0 && s.sparse.has(id.seq))) return DUP;
     if (id.seq === s.watermark + 1) {
       s.watermark++;
-      this.#advance(s);
-      return { result: "new" };
+      if (s.sparse.size > 0) this.#advance(s);
+      return NEW;
     }
     s.sparse.add(id.seq);
     s.heap.push(id.seq);
     this.#sparseCount++;
-    if (this.#sparseCount <= this.#maxSparse) return { result: "new" };
+    if (this.#sparseCount <= this.#maxSparse) return NEW;
     return { result: "new", overflow: this.#raise() };
   }
 
@@ -162,6 +172,7 @@ export class SeenSet {
       if (now - s.lastUsed > idleMs) {
         this.#sparseCount -= s.sparse.size;
         this.#streams.delete(k);
+        if (s === this.#recent) this.#recent = undefined;
         dropped++;
       }
     }

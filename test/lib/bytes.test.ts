@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { Buffer } from "node:buffer";
 import fc from "fast-check";
-import { ByteQueue, latin1Bytes } from "../../lib/bytes.ts";
+import { ByteQueue, indexOfBytes, latin1Bytes } from "../../lib/bytes.ts";
 
 const u8 = (...xs: number[]) => new Uint8Array(xs);
 
@@ -67,6 +68,26 @@ describe("ByteQueue", () => {
     q.skip(q.length);
     q.push(u8(9, 9, 9));
     expect(first).toEqual(u8(1, 2));
+  });
+
+  test("bytes taken from a node Buffer pushed into an empty queue are copies", () => {
+    const chunk = Buffer.from([1, 2, 3]);
+    const q = new ByteQueue();
+    q.push(chunk);
+    const taken = q.take(2);
+    chunk.fill(0);
+    expect(taken).toEqual(u8(1, 2));
+  });
+
+  test("bytes taken before the queue drained stay intact when it fills again", () => {
+    const q = queueOf([1, 2]);
+    q.push(u8(3, 4));
+    const first = q.take(4);
+    q.push(u8(5));
+    q.push(u8(6, 7, 8, 9));
+    const second = q.take(5);
+    expect(first).toEqual(u8(1, 2, 3, 4));
+    expect(second).toEqual(u8(5, 6, 7, 8, 9));
   });
 
   test("indexOf finds a single byte at or after from", () => {
@@ -178,6 +199,26 @@ describe("ByteQueue", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("indexOfBytes", () => {
+  test("finds the first whole occurrence at or after from", () => {
+    const hay = latin1Bytes("a\r\n\r\rb\r\n\r\n");
+    expect(indexOfBytes(hay, latin1Bytes("\r\n\r\n"))).toBe(6);
+    expect(indexOfBytes(hay, latin1Bytes("\r\n"))).toBe(1);
+    expect(indexOfBytes(hay, latin1Bytes("\r\n"), 2)).toBe(6);
+    expect(indexOfBytes(hay, latin1Bytes("\n\n"))).toBe(-1);
+  });
+
+  test("does not report a needle cut off by the end", () => {
+    expect(indexOfBytes(u8(1, 2, 3), u8(3, 4))).toBe(-1);
+  });
+
+  test("an empty needle is found at from, clamped to the bytes", () => {
+    expect(indexOfBytes(u8(1, 2), u8(), 1)).toBe(1);
+    expect(indexOfBytes(u8(1, 2), u8(), 9)).toBe(2);
+    expect(indexOfBytes(u8(1, 2), u8(), -1)).toBe(0);
   });
 });
 

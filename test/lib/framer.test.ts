@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { Buffer } from "node:buffer";
 import fc from "fast-check";
 import { concatBytes as concat } from "../../lib/bytes.ts";
 import { encodeFrame, type FrameEvent, Framer, type FramerOptions } from "../../lib/framer.ts";
@@ -218,6 +219,59 @@ describe("Framer", () => {
     expect(events[0]?.kind === "frame" && events[0].bytes.length).toBe(max - 4);
   });
 
+  test("a frame lying wholly in the pushed chunk is a view of it; a frame spanning chunks is a copy", () => {
+    const f = new Framer({ delimiter: "\r\n", maxBytes: 64 });
+    const first = bytes("one\r\ntw");
+    const second = bytes("o\r\nthree\r\n");
+    const [one] = f.push(first);
+    const [two, three] = f.push(second);
+    expect(show([one!, two!, three!])).toEqual(["frame:one", "frame:two", "frame:three"]);
+    expect(one?.kind === "frame" && one.bytes.buffer).toBe(first.buffer);
+    expect(three?.kind === "frame" && three.bytes.buffer).toBe(second.buffer);
+    const shared = two?.kind === "frame" && (two.bytes.buffer === first.buffer || two.bytes.buffer === second.buffer);
+    expect(shared).toBe(false);
+  });
+
+  test("a frame of a node Buffer chunk is a plain Uint8Array, so its slice is a copy", () => {
+    const chunk = Buffer.from("one\ntwo\n");
+    const [one] = new Framer({ delimiter: "\n", maxBytes: 64 }).push(chunk);
+    expect(one?.kind === "frame" && Object.getPrototypeOf(one.bytes)).toBe(Uint8Array.prototype);
+    const copy = one?.kind === "frame" ? one.bytes.slice() : undefined;
+    chunk.fill(0x21);
+    expect(copy).toEqual(bytes("one"));
+  });
+
+  test("frames handed out stay intact while later chunks pass through the framer", () => {
+    const f = new Framer({ delimiter: "\n", maxBytes: 64 });
+    const kept = "ab|c\nde|f\ng|hi\njk|l\n".split("|").flatMap((c) => f.push(bytes(c)));
+    for (let i = 0; i < 100; i++) f.push(bytes(`${i}\n${i}`));
+    expect(show(kept)).toEqual(["frame:abc", "frame:def", "frame:ghi", "frame:jkl"]);
+  });
+
+  test("a huge over-long frame in one chunk is discarded in linear time", () => {
+    const huge = new Uint8Array(4 << 20).fill(0x78);
+    for (const delimiter of ["\n", "\r\n"]) {
+      const f = new Framer({ delimiter, maxBytes: 16 });
+      const t0 = performance.now();
+      const events = f.push(concat([huge, bytes(`${delimiter}ok${delimiter}`)]));
+      // Searching the rest of the chunk again for every 16 bytes would take hours.
+      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(show(events)).toEqual([`oversize:${"x".repeat(16)}`, "frame:ok"]);
+    }
+  });
+
+  test("feed hands over the same delimited events as push, however the input is chunked", () => {
+    fc.assert(
+      fc.property(scenario, ({ opts, input, cuts }) => {
+        const fed: FrameEvent[] = [];
+        const f = new Framer(opts);
+        for (const chunk of splitAt(input, cuts)) f.feed(chunk, (event) => fed.push(event));
+        expect(show([...fed, ...f.finish()])).toEqual(show(run(opts, [input])));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test("the delimiter is copied, so changing the caller's array has no effect", () => {
     const delimiter = new Uint8Array([10]);
     const f = new Framer({ delimiter, maxBytes: 8 });
@@ -314,6 +368,18 @@ describe("Framer with size-prefixed frames", () => {
     const wire = concat([frameOf(7), frameOf(9, 0x62)]);
     expect(f.push(wire)).toEqual([{ kind: "frame", bytes: frameOf(7) }, { kind: "frame", bytes: frameOf(9, 0x62) }]);
     expect(f.buffered).toBe(0);
+  });
+
+  test("a frame wholly in a node Buffer chunk is a plain view of it; a frame spanning chunks is a copy", () => {
+    const f = sized(64, 7);
+    const first = Buffer.from(concat([frameOf(7), frameOf(9).subarray(0, 5)]));
+    const [whole] = f.push(first);
+    const [spanning] = f.push(frameOf(9).subarray(5));
+    expect(whole?.kind === "frame" && Object.getPrototypeOf(whole.bytes)).toBe(Uint8Array.prototype);
+    expect(whole?.kind === "frame" && whole.bytes.buffer).toBe(first.buffer);
+    expect(spanning).toEqual({ kind: "frame", bytes: frameOf(9) });
+    first.fill(0);
+    expect(spanning).toEqual({ kind: "frame", bytes: frameOf(9) });
   });
 
   test("a frame of just its size field is accepted when minBytes allows it", () => {

@@ -20,8 +20,12 @@ import {
   parseId,
   parsePeerLine,
   parseReply,
+  peerDataLine,
   type PeerFrame,
   QUIT,
+  rewrapLine,
+  scanClientLine,
+  scanPeerLine,
   type Wrap,
 } from "../../lib/pzog/codec.ts";
 
@@ -490,6 +494,53 @@ describe("peer grammar", () => {
         }),
         { numRuns: 100 },
       );
+    }
+  });
+});
+
+describe("byte-level relaying", () => {
+  const dec = new TextDecoder("utf-8", { ignoreBOM: true });
+  const withoutCrlf = (b: Uint8Array) => b.subarray(0, b.length - 2);
+
+  test("scanning a peer line finds the content and id text that parsing decodes", () => {
+    for (const mode of ["0.2.2", "0.3"] as const) {
+      fc.assert(fc.property(peerFrame(mode), (f) => {
+        const line = withoutCrlf(encodePeer(f));
+        const scanned = scanPeerLine(line, mode);
+        const parsed = parsePeerLine(line, mode);
+        if ("bad" in scanned || scanned.kind !== "data") return expect(parsed).toEqual(scanned);
+        expect(parsed).toEqual({
+          kind: "data",
+          wrap: scanned.wrap,
+          id: scanned.id,
+          content: dec.decode(line.subarray(scanned.start)),
+        });
+        if (scanned.id) expect(dec.decode(line.subarray(2, scanned.start - 1))).toBe(formatId(scanned.id));
+      }));
+    }
+  });
+
+  test("scanning a client line gives the kind parsing gives", () => {
+    for (const mode of ["0.2.2", "0.3"] as const) {
+      fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), clientFrame(mode), (bytes, f) => {
+        for (const line of [bytes, withoutCrlf(encodeClient(f))]) {
+          const scanned = scanClientLine(line, mode);
+          const parsed = parseClientLine(line, mode);
+          expect(typeof scanned === "string" ? { kind: scanned } : scanned).toEqual(
+            "kind" in parsed ? { kind: parsed.kind } : parsed,
+          );
+        }
+      }));
+    }
+  });
+
+  test("a line built from bytes, or rewrapped, is the line encodePeerData gives", () => {
+    for (const mode of ["0.2.2", "0.3"] as const) {
+      fc.assert(fc.property(wrap, wrap, fc.option(messageId, { nil: undefined }), content(mode), (w1, w2, id, c) => {
+        const built = peerDataLine(w1, id && latin1(formatId(id)), enc.encode(c));
+        expect(show(built)).toBe(show(encodePeerData(w1, id, c)));
+        expect(show(rewrapLine(withoutCrlf(built), w2))).toBe(show(encodePeerData(w2, id, c)));
+      }));
     }
   });
 });

@@ -50,7 +50,7 @@ describe("daemonConfig defaults (§3.3)", () => {
       ackTimeoutMs: 30_000,
       connectTimeoutMs: 10_000,
       redialMaxMs: 60_000,
-      window: 128,
+      window: 512,
       fsync: "interval",
       fsyncIntervalMs: 1000,
       spoolMaxBytes: 256 * 1024 * 1024,
@@ -309,7 +309,7 @@ describe("showConfig", () => {
     expect(lines).toContain("client-port 55551");
     expect(lines).toContain("bind 127.0.0.3");
     expect(lines).toContain("keepalive 300");
-    expect(lines).toContain("window 128");
+    expect(lines).toContain("window 512");
     expect(lines).toContain("fsync interval 1");
     expect(lines).toContain("spool-max 256");
     expect(lines).toContain("ring");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { escapeBytes, logTimestamp } from "../../lib/pzog/escape.ts";
+import { escapeBytes, logTimestamp, LogTimestamps } from "../../lib/pzog/escape.ts";
 
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -85,5 +85,21 @@ describe("logTimestamp", () => {
         expect(`${t} `.length).toBe(20);
       }),
     );
+  });
+});
+
+describe("LogTimestamps", () => {
+  test("gives logTimestamp's text, and its bytes with a space, for any run of times", () => {
+    const latin1Text = (b: Uint8Array) => String.fromCharCode(...b);
+    for (const utc of [true, false]) {
+      const stamps = new LogTimestamps(utc);
+      fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 4e12 }), { maxLength: 20 }), (times) => {
+        // Sorted, with repeats within a second: the cache's common case, and its misses.
+        for (const ms of times.sort((a, b) => a - b).flatMap((t) => [t, t + 999 - (t % 1000)])) {
+          expect(stamps.text(ms)).toBe(logTimestamp(ms, utc));
+          expect(latin1Text(stamps.prefix(ms))).toBe(`${logTimestamp(ms, utc)} `);
+        }
+      }));
+    }
   });
 });

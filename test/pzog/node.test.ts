@@ -22,6 +22,8 @@ import type { PeerStatus } from "../../lib/pzog/status.ts";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const b = (text: string) => enc.encode(text);
+/** A log append as text (records come as text, logged lines as bytes). */
+const text = (data: string | Uint8Array) => (typeof data === "string" ? data : dec.decode(data));
 const ring = defaultRing(true, 55552);
 const ip = (i: number) => `127.0.0.${i + 1}`;
 
@@ -91,7 +93,7 @@ type Call =
 class Recorder {
   calls: Call[] = [];
   readonly effects: NodeEffects = {
-    append: (file, text) => this.calls.push(["append", file, text.replace(/^\S+ \S+ /, "")]),
+    append: (file, data) => this.calls.push(["append", file, text(data).replace(/^\S+ \S+ /, "")]),
     commit: (sync) => this.calls.push(["commit", sync]),
     send: (conn, bytes) => this.calls.push(["send", conn, dec.decode(bytes)]),
     close: (conn) => this.calls.push(["close", conn]),
@@ -461,8 +463,8 @@ class SimRing {
     for (const m of ring) {
       const i = m.index;
       const fx: NodeEffects = {
-        append: (file, text) => {
-          if (file === "access") this.logs[i]!.push(text.slice(20, -1));
+        append: (file, data) => {
+          if (file === "access") this.logs[i]!.push(text(data).slice(20, -1));
         },
         commit: () => {},
         snapshotSeen: () => {},

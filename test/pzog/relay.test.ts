@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { formatId, type MessageId, type Mode } from "../../lib/pzog/codec.ts";
+import type { Mode } from "../../lib/pzog/codec.ts";
 import { Relay, type RelayEffects } from "../../lib/pzog/relay.ts";
 import { defaultRing } from "../../lib/pzog/ring.ts";
 import { SeenSet } from "../../lib/pzog/seen.ts";
@@ -25,8 +25,12 @@ class FakeEffects implements RelayEffects {
   enqueue(peer: number, line: Uint8Array): void {
     this.calls.push(["enqueue", peer, dec.decode(line)]);
   }
-  log(content: string, id: MessageId | undefined): void {
-    this.calls.push(["log", content, id && formatId(id)]);
+  log(bytes: Uint8Array, start: number, end: number, idEnd: number): void {
+    this.calls.push([
+      "log",
+      dec.decode(bytes.subarray(start, end)),
+      idEnd > 0 ? dec.decode(bytes.subarray(2, idEnd)) : undefined,
+    ]);
   }
   reply(conn: number, bytes: Uint8Array): void {
     this.calls.push(["reply", conn, dec.decode(bytes)]);

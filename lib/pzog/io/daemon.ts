@@ -226,7 +226,7 @@ async function serve(cfg: DaemonConfig, log: Log, lastWords: LastWords): Promise
   const host = cfg.bind ?? (await resolve(own.host));
   if (host === undefined) throw new Fatal(`cannot resolve own address "${own.host}"`, EX.CONFIG);
 
-  const runner = new CoreRunner<RingNode>(log);
+  const runner = new CoreRunner<RingNode>(log, { turn: "pass" });
   const streams = new StreamDriver(runner);
   const logFiles: Record<LogFile, AppendFile | undefined> = {
     access: files.access,

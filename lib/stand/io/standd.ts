@@ -43,7 +43,7 @@ export async function runStandd(cfg: StanddConfig): Promise<number> {
   });
   for (const w of warnings) log.warn(w);
 
-  const runner = new CoreRunner<StandServer>(log);
+  const runner = new CoreRunner<StandServer>(log, { turn: "pass" });
   const streams = new StreamDriver(runner);
   let changed = () => {};
   const core = new StandServer(

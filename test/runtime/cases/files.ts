@@ -1,5 +1,6 @@
 /** lib/runtime/files.ts, and the stdio and append-file modules built on it. */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, constants, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -199,6 +200,47 @@ export const cases: Case[] = [
         log.append("d\n");
         log.close();
         assert.equal(readFileSync(path, "utf8"), "d\n");
+      }),
+  },
+  {
+    name: "an AppendFile writes a burst of strings and byte arrays in order, strings as UTF-8",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "log");
+        const log = new AppendFile(path);
+        const enc = new TextEncoder();
+        const parts: Uint8Array[] = [];
+        let unflushed = 0;
+        // Enough to grow the buffer many times over; a lone surrogate is written as U+FFFD, as TextEncoder does.
+        for (let i = 0; i < 20_000; i++) {
+          const text = i % 3 === 0 ? `${i} ascii\n` : `${i} é ✓ 🌍 \ud800\n`;
+          const bytes = i % 3 === 2 ? pattern(i % 97) : enc.encode(text);
+          log.append(i % 3 === 2 ? bytes : text);
+          parts.push(bytes);
+          unflushed += bytes.length;
+          if (i === 10_000) {
+            log.flush();
+            unflushed = 0;
+          }
+        }
+        assert.equal(log.pending, unflushed);
+        log.close();
+        const expected = Buffer.concat(parts);
+        assert.deepEqual(readFileSync(path), expected);
+      }),
+  },
+  {
+    name: "an AppendFile copies an appended array, so the caller may reuse it before the flush",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "log");
+        const log = new AppendFile(path);
+        const line = new TextEncoder().encode("first\n");
+        log.append(line);
+        line.fill(0x21);
+        log.append(line);
+        log.close();
+        assert.equal(readFileSync(path, "utf8"), "first\n!!!!!!");
       }),
   },
 ];

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
+import { setImmediate } from "node:timers";
 import type { ConnId, StreamCore, StreamEffects, StreamPeer } from "../../../lib/core.ts";
 import { createLog } from "../../../lib/log.ts";
 import { CoreRunner } from "../../../lib/net/runner.ts";
@@ -248,6 +249,62 @@ export const cases: Case[] = [
         assert.equal(h.core.ticks.length, ticks);
       } finally {
         await h.stop();
+      }
+    },
+  },
+  {
+    name: "a turn ends at each microtask checkpoint by default, and once per event-loop pass with turn pass",
+    run: async () => {
+      const checkpoint = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+      const pass = () => new Promise<void>((resolve) => setImmediate(resolve));
+      for (const turn of ["callback", "pass"] as const) {
+        const runner = new CoreRunner(createLog("test"), { turn });
+        let due = false;
+        let ticks = 0;
+        runner.start({
+          tick: () => {
+            ticks++;
+            due = false;
+          },
+          nextDeadline: () => (due ? 0 : undefined),
+        });
+        await pass();
+        // Two callbacks' worth of events, with a microtask checkpoint after each.
+        for (let i = 0; i < 2; i++) {
+          due = true;
+          runner.touch();
+          await checkpoint();
+          await checkpoint();
+        }
+        assert.equal(ticks, turn === "pass" ? 0 : 2, turn);
+        await pass();
+        assert.equal(ticks, turn === "pass" ? 1 : 2, turn);
+        runner.stop();
+        await runner.finished;
+      }
+    },
+  },
+  {
+    name: "with turn pass, the replies to what several connections sent all leave",
+    run: async () => {
+      const runner = new CoreRunner<StreamCore>(createLog("test"), { turn: "pass" });
+      const streams = new StreamDriver(runner);
+      const core = new ScriptedCore();
+      core.fx = streams.effects;
+      core.onReceived = (conn, text) => core.fx.send(conn, enc.encode(text.toUpperCase()));
+      runner.start(core);
+      const server = await listenStream({ host: "127.0.0.1", port: 0 });
+      streams.serve("main", server);
+      const clients = [1, 2, 3].map(() => client((server.address() as { port: number }).port));
+      try {
+        for (const c of clients) c.socket.write("ping");
+        await waitFor("every reply", () => clients.every((c) => c.got() === "PING"));
+      } finally {
+        for (const c of clients) c.socket.destroy();
+        streams.destroyAll();
+        await streams.stopListening();
+        runner.stop();
+        await runner.finished;
       }
     },
   },
