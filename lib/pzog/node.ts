@@ -32,9 +32,10 @@ export type LogFile = "access" | "errors" | "journal";
 export interface NodeEffects extends StreamEffects {
   /**
    * Append to a log file (buffered until the next `commit`): a record as
-   * text, a logged line as bytes (whole lines; the node does not reuse them).
+   * text, or a logged line as the first `length` bytes of an array, copied
+   * before this returns (the node builds every line in one scratch array).
    */
-  append(file: LogFile, data: string | Uint8Array): void;
+  append(file: LogFile, data: string | Uint8Array, length?: number): void;
   /** Make everything appended (logs and spools) reach the OS, and the disk if `sync`. */
   commit(sync: boolean): void;
   /** Replace seen.snap with `snapshot`, then empty the seen journal. */
@@ -147,6 +148,8 @@ export class RingNode implements StreamCore {
   readonly #heldConns: ConnId[] = [];
   readonly #heldBytes: Array<Uint8Array | undefined> = [];
   readonly #stamps: LogTimestamps;
+  /** Where each log and journal line is built: the files copy it, so one array serves every line. */
+  #scratch = new Uint8Array(256);
   #journalLines = 0;
   /** Client lines are paused: an up peer's queue is behind. */
   #clientsPaused = false;
@@ -466,20 +469,21 @@ export class RingNode implements StreamCore {
 
   #log(bytes: Uint8Array, start: number, end: number, idEnd: number): void {
     const prefix = this.#stamps.prefix(this.#now);
-    const line = new Uint8Array(prefix.length + end - start + 1);
+    const length = prefix.length + end - start + 1;
+    if (this.#scratch.length < length) this.#scratch = new Uint8Array(Math.max(length, 2 * this.#scratch.length));
+    const line = this.#scratch;
     line.set(prefix);
     // Byte loops, not set(bytes.subarray(…)): a view per field cost more than these copies.
     for (let i = start, at = prefix.length; i < end; i++, at++) line[at] = bytes[i]!;
-    line[line.length - 1] = LF;
-    this.#fx.append("access", line);
+    line[length - 1] = LF;
+    this.#fx.append("access", line, length);
+    if (this.#fx.trace) this.#fx.trace(utf8.decode(line.subarray(prefix.length, length - 1)));
     if (idEnd > 0 && this.#cfg.mode === "0.3") {
-      const entry = new Uint8Array(idEnd - 2 + 1);
-      for (let i = 2; i < idEnd; i++) entry[i - 2] = bytes[i]!;
-      entry[entry.length - 1] = LF;
-      this.#fx.append("journal", entry);
+      for (let i = 2; i < idEnd; i++) line[i - 2] = bytes[i]!;
+      line[idEnd - 2] = LF;
+      this.#fx.append("journal", line, idEnd - 1);
       this.#journalLines++;
     }
-    if (this.#fx.trace) this.#fx.trace(utf8.decode(line.subarray(prefix.length, line.length - 1)));
     this.#uncommitted = true;
   }
 

@@ -52,16 +52,23 @@ export class AppendFile {
     return this.#length;
   }
 
-  /** Queue `data` (a string is written as UTF-8); the bytes are copied, so the caller may reuse its array. */
-  append(data: string | Uint8Array): void {
+  /**
+   * Queue `data` (a string is written as UTF-8), or only the first `length`
+   * bytes of an array; the bytes are copied, so the caller may reuse its
+   * array, e.g. one scratch buffer for every line.
+   */
+  append(data: string | Uint8Array, length?: number): void {
     if (typeof data === "string") {
       if (this.#length + data.length * UTF8_PER_UNIT > this.#buf.length) this.#reserve(Buffer.byteLength(data));
       this.#length += this.#buf.write(data, this.#length);
-    } else {
-      this.#reserve(data.length);
-      this.#buf.set(data, this.#length);
-      this.#length += data.length;
+      return;
     }
+    const n = length === undefined ? data.length : Math.min(length, data.length);
+    this.#reserve(n);
+    if (n === data.length) this.#buf.set(data, this.#length);
+    // A loop, not set(data.subarray(…)): a line is short, and a view costs more than copying it.
+    else for (let i = 0, at = this.#length; i < n; i++, at++) this.#buf[at] = data[i]!;
+    this.#length += n;
   }
 
   /** Make room for `extra` more bytes, at least doubling the buffer when it grows. */

@@ -24,6 +24,9 @@ const dec = new TextDecoder();
 const b = (text: string) => enc.encode(text);
 /** A log append as text (records come as text, logged lines as bytes). */
 const text = (data: string | Uint8Array) => (typeof data === "string" ? data : dec.decode(data));
+/** What an append wrote: the string, or the first `length` bytes of the array. */
+const part = (data: string | Uint8Array, length?: number) =>
+  typeof data === "string" || length === undefined ? data : data.subarray(0, length);
 const ring = defaultRing(true, 55552);
 const ip = (i: number) => `127.0.0.${i + 1}`;
 
@@ -93,7 +96,8 @@ type Call =
 class Recorder {
   calls: Call[] = [];
   readonly effects: NodeEffects = {
-    append: (file, data) => this.calls.push(["append", file, text(data).replace(/^\S+ \S+ /, "")]),
+    append: (file, data, length) =>
+      this.calls.push(["append", file, text(part(data, length)).replace(/^\S+ \S+ /, "")]),
     commit: (sync) => this.calls.push(["commit", sync]),
     send: (conn, bytes) => this.calls.push(["send", conn, dec.decode(bytes)]),
     close: (conn) => this.calls.push(["close", conn]),
@@ -463,8 +467,8 @@ class SimRing {
     for (const m of ring) {
       const i = m.index;
       const fx: NodeEffects = {
-        append: (file, data) => {
-          if (file === "access") this.logs[i]!.push(text(data).slice(20, -1));
+        append: (file, data, length) => {
+          if (file === "access") this.logs[i]!.push(text(part(data, length)).slice(20, -1));
         },
         commit: () => {},
         snapshotSeen: () => {},

@@ -242,7 +242,7 @@ async function serve(cfg: DaemonConfig, log: Log, lastWords: LastWords): Promise
   };
   const effects: NodeEffects = {
     ...streams.effects,
-    append: (file, text) => logFiles[file]?.append(text),
+    append: (file, data, length) => logFiles[file]?.append(data, length),
     commit,
     snapshotSeen: (snapshot) => storeSeen(cfg.spoolDir, snapshot, files.journal),
     trace: files.trace &&

@@ -243,4 +243,20 @@ export const cases: Case[] = [
         assert.equal(readFileSync(path, "utf8"), "first\n!!!!!!");
       }),
   },
+  {
+    name: "an AppendFile appends only the first length bytes of an array, so one scratch array serves every line",
+    run: () =>
+      withTempDir((dir) => {
+        const path = join(dir, "log");
+        const log = new AppendFile(path);
+        const scratch = new Uint8Array(64).fill(0x2d);
+        scratch.set(new TextEncoder().encode("one\n"));
+        log.append(scratch, 4);
+        scratch.set(new TextEncoder().encode("two!\n"));
+        log.append(scratch, 5);
+        log.append(scratch, 1000);
+        log.close();
+        assert.equal(readFileSync(path, "utf8"), "one\ntwo!\n" + "two!\n" + "-".repeat(59));
+      }),
+  },
 ];
