@@ -26,13 +26,9 @@
 import { Buffer } from "node:buffer";
 import type { ConnId, StreamCore, StreamEffects } from "../lib/core.ts";
 import type { FrameEvent, Framer } from "../lib/framer.ts";
-import { createLog } from "../lib/log.ts";
-import { CoreRunner } from "../lib/net/runner.ts";
-import { StreamDriver } from "../lib/net/stream-driver.ts";
-import { listenStream } from "../lib/net/stream-sockets.ts";
 import { MESSAGE_TYPES, ORDWR } from "../lib/ninep/constants.ts";
 import { ninepFramer } from "../lib/ninep/framing.ts";
-import { onSignals } from "../lib/runtime/signals.ts";
+import { serveBaseline } from "./baseline-server.ts";
 
 /** The captured replies: by R-message type, and the chat line's Rread. */
 export interface EchoReplies {
@@ -160,24 +156,7 @@ function parseReplies(argv: string[]): EchoReplies {
 
 async function main(): Promise<void> {
   const replies = parseReplies(process.argv.slice(2));
-  const log = createLog("ninep-echo", "verbose");
-  const runner = new CoreRunner<EchoCore>(log);
-  const streams = new StreamDriver(runner);
-  runner.start(new EchoCore(streams.effects, replies));
-  const listener = await listenStream({ host: "127.0.0.1", port: 0 });
-  streams.serve("echo", listener);
-  const address = listener.address();
-  log.info(`listening on tcp!127.0.0.1!${typeof address === "object" && address !== null ? address.port : 0}`);
-  const stop = () => {
-    void streams.stopListening();
-    streams.destroyAll();
-    runner.stop();
-  };
-  const off = onSignals({ shutdown: stop });
-  process.stdin.on("end", stop).on("error", stop).resume();
-  await runner.finished;
-  off();
-  process.stdin.pause();
+  await serveBaseline("ninep-echo", (fx) => new EchoCore(fx, replies), (port) => `listening on tcp!127.0.0.1!${port}`);
 }
 
 if (import.meta.main) await main();

@@ -17,13 +17,9 @@
  * @module
  */
 import type { ConnId, StreamCore, StreamEffects } from "../lib/core.ts";
-import { createLog } from "../lib/log.ts";
-import { CoreRunner } from "../lib/net/runner.ts";
-import { StreamDriver } from "../lib/net/stream-driver.ts";
-import { listenStream } from "../lib/net/stream-sockets.ts";
-import { onSignals } from "../lib/runtime/signals.ts";
 import { encode } from "../lib/stand/codec.ts";
 import { FrameReader } from "../lib/stand/framing.ts";
+import { serveBaseline } from "./baseline-server.ts";
 
 /**
  * A stand "server" that answers without a queue (see the module doc).
@@ -99,24 +95,7 @@ export class NullCore implements StreamCore {
 async function main(): Promise<void> {
   const hash = process.argv[2];
   if (hash === undefined || !/^[0-9a-f]{32}$/.test(hash)) throw new Error("usage: bun bench/stand-null.ts HASH");
-  const log = createLog("stand-null", "verbose");
-  const runner = new CoreRunner<NullCore>(log);
-  const streams = new StreamDriver(runner);
-  runner.start(new NullCore(streams.effects, hash));
-  const listener = await listenStream({ host: "127.0.0.1", port: 0 });
-  streams.serve("stand", listener);
-  const address = listener.address();
-  log.info(`serving on 127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`);
-  const stop = () => {
-    void streams.stopListening();
-    streams.destroyAll();
-    runner.stop();
-  };
-  const off = onSignals({ shutdown: stop });
-  process.stdin.on("end", stop).on("error", stop).resume();
-  await runner.finished;
-  off();
-  process.stdin.pause();
+  await serveBaseline("stand-null", (fx) => new NullCore(fx, hash), (port) => `serving on 127.0.0.1:${port}`);
 }
 
 if (import.meta.main) await main();
