@@ -212,104 +212,19 @@ describe.skipIf(!XORRISO)("burnerd on xorriso's stdio: drive", () => {
     return { dir, isos, hash: createHash("md5").update(readFileSync(image)).digest("hex") };
   }
 
-  test("a real burn to a file reaches PASS, the volume id describing the image", async () => {
-    const { dir, isos, hash } = await realImage();
-    const stand = new ScriptedStand();
-    await stand.listen();
-    const proc = background([
-      binary("burnerd"),
-      "--device",
-      `stdio:${join(dir, "out.iso")}`,
-      "--tool",
-      "xorriso",
-      "--drive-type",
-      "CDR",
-      "--iso-dir",
-      isos,
-      "--id-file",
-      join(dir, "stdio.id"),
-      "--server",
-      `127.0.0.1:${stand.port}`,
-    ]);
-    try {
-      await ready(stand, hash);
-      stand.send({ type: "WHATIS", hash });
-      await stand.expect("INFO", (m) => m.type === "INFO");
-      expect(stand.heard.find((m) => m.type === "INFO")).toMatchObject({
-        filename: "test.iso",
-        description: "TESTDISC",
-      });
-      const from = stand.heard.length;
-      stand.send({ type: "BURN", hash });
-      await stand.expect("the verdict", (m) => m.type === "STATUS_VERDICT", from, 60_000);
-      const lines = jobLines(stand, hash, from);
-      expect(lines[0]).toBe(`STATUS ${hash} 0`);
-      expect(lines.some((l) => / 100 TIME \d+$/.test(l))).toBe(true);
-      expect(lines.at(-1)).toBe(`STATUS ${hash} PASS`);
-      expect(await stop(proc)).toBe(0);
-    } finally {
-      stand.close();
-    }
-  }, 90_000);
-
-  test("a FIFO drained at 8 MB/s gives every progress milestone of a real burn, then PASS", async () => {
-    const { dir, isos, hash } = await realImage(40 << 20);
-    const pipe = join(dir, "pipe");
-    expect((await run(["mkfifo", pipe])).code).toBe(0);
-    const stand = new ScriptedStand();
-    await stand.listen();
-    const proc = background([
-      binary("burnerd"),
-      "--device",
-      `stdio:${pipe}`,
-      "--stdio-rate",
-      "8000000",
-      "--tool",
-      "xorriso",
-      "--iso-dir",
-      isos,
-      "--id-file",
-      join(dir, "fifo.id"),
-      "--server",
-      `127.0.0.1:${stand.port}`,
-    ]);
-    try {
-      await ready(stand, hash);
-      const from = stand.heard.length;
-      stand.send({ type: "BURN", hash });
-      await stand.expect("the verdict", (m) => m.type === "STATUS_VERDICT", from, 60_000);
-      const lines = jobLines(stand, hash, from);
-      expect(lines.slice(0, 4)).toEqual([
-        `STATUS ${hash} 0`,
-        `STATUS ${hash} 25`,
-        `STATUS ${hash} 50`,
-        `STATUS ${hash} 75`,
-      ]);
-      // 42 MB at 8 MB/s: the throttle, not the tool, sets the write time.
-      expect(Number(new RegExp(`^STATUS ${hash} 100 TIME (\\d+)$`).exec(lines[4]!)?.[1])).toBeGreaterThanOrEqual(4);
-      expect(lines.at(-1)).toBe(`STATUS ${hash} PASS`);
-      expect(await stop(proc)).toBe(0);
-    } finally {
-      stand.close();
-    }
-  }, 90_000);
-
-  /** A 1 MiB tmpfs under `dir` (root only), or undefined with the reason it cannot be had. */
-  async function smallMedium(dir: string): Promise<{ path: string; done: () => Promise<void> } | string> {
-    if (process.getuid?.() !== 0) return "mounting a small tmpfs needs root";
-    const path = join(dir, "small");
-    mkdirSync(path);
-    const r = await run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", path]);
-    if (r.code !== 0) return `cannot mount a tmpfs here: ${r.stderr.trim()}`;
-    return { path, done: async () => void await run(["umount", path]) };
-  }
-
   /**
-   * Run burnerd on the stdio: drive `device`, send it BURN, and return the
-   * job's lines up to the verdict and what burnerd logged, once it has
-   * stopped (exit 0 on SIGTERM).
+   * Run burnerd on the stdio: drive `device` (with `args` more), let
+   * `before` talk to it once it is ready, send it BURN, and return the job's
+   * lines up to the verdict and what burnerd logged, once it has stopped
+   * (exit 0 on SIGTERM).
    */
-  async function burnOnce(device: string, dir: string, isos: string, hash: string) {
+  async function burnOnce(
+    device: string,
+    dir: string,
+    isos: string,
+    hash: string,
+    opts: { args?: string[]; before?: (stand: ScriptedStand) => Promise<void> } = {},
+  ) {
     const stand = new ScriptedStand();
     await stand.listen();
     const proc = background([
@@ -327,9 +242,11 @@ describe.skipIf(!XORRISO)("burnerd on xorriso's stdio: drive", () => {
       join(dir, "stdio.id"),
       "--server",
       `127.0.0.1:${stand.port}`,
+      ...(opts.args ?? []),
     ]);
     try {
       await ready(stand, hash);
+      await opts.before?.(stand);
       const from = stand.heard.length;
       stand.send({ type: "BURN", hash });
       await stand.expect("the verdict", (m) => m.type === "STATUS_VERDICT", from, 60_000);
@@ -339,6 +256,49 @@ describe.skipIf(!XORRISO)("burnerd on xorriso's stdio: drive", () => {
     } finally {
       stand.close();
     }
+  }
+
+  test("a real burn to a file reaches PASS, the volume id describing the image", async () => {
+    const { dir, isos, hash } = await realImage();
+    const { lines } = await burnOnce(join(dir, "out.iso"), dir, isos, hash, {
+      before: async (stand) => {
+        stand.send({ type: "WHATIS", hash });
+        await stand.expect("INFO", (m) => m.type === "INFO");
+        expect(stand.heard.find((m) => m.type === "INFO")).toMatchObject({
+          filename: "test.iso",
+          description: "TESTDISC",
+        });
+      },
+    });
+    expect(lines[0]).toBe(`STATUS ${hash} 0`);
+    expect(lines.some((l) => / 100 TIME \d+$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe(`STATUS ${hash} PASS`);
+  }, 90_000);
+
+  test("a FIFO drained at 8 MB/s gives every progress milestone of a real burn, then PASS", async () => {
+    const { dir, isos, hash } = await realImage(40 << 20);
+    const pipe = join(dir, "pipe");
+    expect((await run(["mkfifo", pipe])).code).toBe(0);
+    const { lines } = await burnOnce(pipe, dir, isos, hash, { args: ["--stdio-rate", "8000000"] });
+    expect(lines.slice(0, 4)).toEqual([
+      `STATUS ${hash} 0`,
+      `STATUS ${hash} 25`,
+      `STATUS ${hash} 50`,
+      `STATUS ${hash} 75`,
+    ]);
+    // 42 MB at 8 MB/s: the throttle, not the tool, sets the write time.
+    expect(Number(new RegExp(`^STATUS ${hash} 100 TIME (\\d+)$`).exec(lines[4]!)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(lines.at(-1)).toBe(`STATUS ${hash} PASS`);
+  }, 90_000);
+
+  /** A 1 MiB tmpfs under `dir` (root only), or undefined with the reason it cannot be had. */
+  async function smallMedium(dir: string): Promise<{ path: string; done: () => Promise<void> } | string> {
+    if (process.getuid?.() !== 0) return "mounting a small tmpfs needs root";
+    const path = join(dir, "small");
+    mkdirSync(path);
+    const r = await run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", path]);
+    if (r.code !== 0) return `cannot mount a tmpfs here: ${r.stderr.trim()}`;
+    return { path, done: async () => void await run(["umount", path]) };
   }
 
   test("a too-small medium ends with ERROR BURN NOSPACE and xorriso's own message, then FAIL", async () => {
