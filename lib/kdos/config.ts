@@ -192,7 +192,7 @@ function modeOption(option: string, text: string): number {
  */
 export function windowOption(text: string): WindowChoice | undefined {
   const window = parseWindowSpec(text);
-  if (typeof window === "string") throw new UsageError(`--window: ${window}`);
+  if (typeof window === "string") throw new UsageError(window);
   return window;
 }
 
