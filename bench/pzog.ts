@@ -55,7 +55,7 @@
  * logged. Baseline: the sink tree, measured the same way.
  *
  * Usage (after `bun scripts/build.ts`): bun bench/pzog.ts [--long]
- * [--window-sweep] [--profile] [--pzog PATH]. The default run takes under
+ * [--window-sweep] [--latency-only] [--fsync F] [--profile] [--pzog PATH]. The default run takes under
  * a minute (about 45 s on 2 CPUs), --long about 13 minutes (pzog's
  * replication backlog drains for up to 3 × the run after each M1 window;
  * the rate is a lower bound if it has not). Other load on the machine shows
@@ -77,6 +77,9 @@
  *   profile names functions and source lines; see bench/pzog-profile.ts),
  *   or the --pzog executable as it is. Sampling costs a few per cent, so
  *   compare figures from profiled runs only with each other.
+ * - `--latency-only` runs M2 alone (ring, then sink tree; about 20 s), to
+ *   iterate on latency; `--fsync always|interval|never` replaces every
+ *   cell's fsync policy (pzog's and the sinks' alike).
  * - `--window-sweep` runs, instead of the tables above, M1's load against
  *   rings started with `--window` 128, 256, 512 and 1024 (pzog's own
  *   option, no special build), in two passes (up, then down) against one
@@ -1081,23 +1084,29 @@ async function throughput(system: System, pool: Buffer, s: Settings, replicate: 
   };
 }
 
-const USAGE = "usage: bun bench/pzog.ts [--long] [--window-sweep] [--profile] [--pzog PATH]";
+const USAGE =
+  "usage: bun bench/pzog.ts [--long] [--window-sweep] [--latency-only] [--fsync always|interval|never] [--profile] [--pzog PATH]";
 
 interface Options {
   long: boolean;
   windowSweep: boolean;
   profile: boolean;
+  latencyOnly: boolean;
+  fsync?: Fsync;
   pzog?: string;
 }
 
 function parseArguments(args: string[]): Options {
-  const opts: Options = { long: false, windowSweep: false, profile: false };
+  const opts: Options = { long: false, windowSweep: false, profile: false, latencyOnly: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--long") opts.long = true;
     else if (a === "--window-sweep") opts.windowSweep = true;
     else if (a === "--profile") opts.profile = true;
-    else if (a === "--pzog" && i + 1 < args.length) opts.pzog = args[++i];
+    else if (a === "--latency-only") opts.latencyOnly = true;
+    else if (a === "--fsync" && ["always", "interval", "never"].includes(args[i + 1] ?? "")) {
+      opts.fsync = args[++i] as Fsync;
+    } else if (a === "--pzog" && i + 1 < args.length) opts.pzog = args[++i];
     else throw new Error(`unknown argument "${a}" (${USAGE})`);
   }
   return opts;
@@ -1187,6 +1196,43 @@ async function windowSweep(mode: string, fsync: Fsync, pool: Buffer, s: Settings
   return out;
 }
 
+/** How long M2 waits for the last copies after the load. */
+const M2_DRAIN_MS = 15_000;
+
+/** M2 on a fresh ring, then on a fresh sink tree, both with --trace. */
+async function latencyPair(mode: string, fsync: Fsync, s: Settings): Promise<[Latency, Latency]> {
+  const ringT = await startRing(mode, fsync, { trace: true, profileDir: profileDir(`${mode}-${fsync}-latency`) });
+  let pzLat: Latency;
+  try {
+    pzLat = await openLoop(ringT, s.m2WarmMs, s.m2Ms, M2_DRAIN_MS);
+  } finally {
+    await stopSystem(ringT);
+  }
+  const treeT = await startSinks(fsync, true, true);
+  try {
+    return [pzLat, await openLoop(treeT, s.m2WarmMs, s.m2Ms, M2_DRAIN_MS)];
+  } finally {
+    await stopSystem(treeT);
+  }
+}
+
+/** M2's table rows: end to end, then hop by hop. */
+function latencyRows(pzLat: Latency, trLat: Latency): string[][] {
+  return [
+    ["M2 p50 entry → 5th node, ms", fmt(pzLat.p50, 2), fmt(trLat.p50, 2), times(pzLat.p50 / trLat.p50)],
+    ["M2 p99, ms", fmt(pzLat.p99, 2), fmt(trLat.p99, 2), times(pzLat.p99 / trLat.p99)],
+    ["M2 max, ms", fmt(pzLat.max, 2), fmt(trLat.max, 2), times(pzLat.max / trLat.max)],
+    ...(["entry", "relay", "leaf"] as const).map((hop) => [
+      `  hop ${
+        { entry: "write → entry log", relay: "entry → relay (+1, +2)", leaf: "relay → leaf (+3, +4)" }[hop]
+      }, p50/p99`,
+      `${fmt(pzLat.hops[hop][0], 2)}/${fmt(pzLat.hops[hop][1], 2)}`,
+      `${fmt(trLat.hops[hop][0], 2)}/${fmt(trLat.hops[hop][1], 2)}`,
+      "",
+    ]),
+  ];
+}
+
 async function main(): Promise<void> {
   const opts = parseArguments(process.argv.slice(2));
   const s = opts.long ? LONG : DEFAULT;
@@ -1226,10 +1272,20 @@ async function main(): Promise<void> {
 
   const pool = linePool();
   const results: Array<Metric | SweepResult> = [];
-  for (const { mode, fsync } of s.cells) {
+  const cells = opts.fsync === undefined ? s.cells : s.cells.map((c) => ({ ...c, fsync: opts.fsync! }));
+  for (const { mode, fsync } of cells) {
     console.log(`\nprotocol ${mode}, fsync ${fsync}${opts.windowSweep ? ", window sweep (M1's load)" : ""}`);
     if (opts.windowSweep) {
       results.push(...await windowSweep(mode, fsync, pool, s));
+      continue;
+    }
+    if (opts.latencyOnly) {
+      const [pzLat, trLat] = await latencyPair(mode, fsync, s);
+      table([["metric", "pzog", "sink", "pzog/sink"], ...latencyRows(pzLat, trLat)]);
+      results.push(
+        metric("M2_p50", mode, fsync, pzLat.p50, trLat.p50),
+        metric("M2_p99", mode, fsync, pzLat.p99, trLat.p99),
+      );
       continue;
     }
     // M1 and ring throughput: pzog, then the plain sink, then the sink tree.
@@ -1256,22 +1312,7 @@ async function main(): Promise<void> {
     }
     const anchor = rsyslogd ? await rsyslogRate(rsyslogd, fsync, pool, s.clients, s.warmMs, s.measureMs) : undefined;
 
-    // M2: fresh systems with --trace.
-    const drainMs = 15_000;
-    const ringT = await startRing(mode, fsync, { trace: true, profileDir: profileDir(`${mode}-${fsync}-latency`) });
-    let pzLat: Latency;
-    try {
-      pzLat = await openLoop(ringT, s.m2WarmMs, s.m2Ms, drainMs);
-    } finally {
-      await stopSystem(ringT);
-    }
-    const treeT = await startSinks(fsync, true, true);
-    let trLat: Latency;
-    try {
-      trLat = await openLoop(treeT, s.m2WarmMs, s.m2Ms, drainMs);
-    } finally {
-      await stopSystem(treeT);
-    }
+    const [pzLat, trLat] = await latencyPair(mode, fsync, s);
 
     const runMs = pz.load.lastOkMs - pz.load.firstMs;
     const headlineReplicated = pz.lagMs === undefined || pz.lagMs > 0.1 * runMs;
@@ -1304,23 +1345,13 @@ async function main(): Promise<void> {
       ["  (sink tree accepted, msg/s)", "", fmt(tr.accepted), ""],
       ["  CPU per replicated msg, µs (5 nodes)", fmt(pz.cpuUs, 1), fmt(tr.cpuUs, 1), times(pz.cpuUs / tr.cpuUs)],
       ["  last copy after the last ok", lag(pz), lag(tr), ""],
-      ["M2 p50 entry → 5th node, ms", fmt(pzLat.p50, 2), fmt(trLat.p50, 2), times(pzLat.p50 / trLat.p50)],
-      ["M2 p99, ms", fmt(pzLat.p99, 2), fmt(trLat.p99, 2), times(pzLat.p99 / trLat.p99)],
-      ["M2 max, ms", fmt(pzLat.max, 2), fmt(trLat.max, 2), times(pzLat.max / trLat.max)],
-      ...(["entry", "relay", "leaf"] as const).map((hop) => [
-        `  hop ${
-          { entry: "write → entry log", relay: "entry → relay (+1, +2)", leaf: "relay → leaf (+3, +4)" }[hop]
-        }, p50/p99`,
-        `${fmt(pzLat.hops[hop][0], 2)}/${fmt(pzLat.hops[hop][1], 2)}`,
-        `${fmt(trLat.hops[hop][0], 2)}/${fmt(trLat.hops[hop][1], 2)}`,
-        "",
-      ]),
+      ...latencyRows(pzLat, trLat),
     ];
     table(rows);
     if (pzLat.missing > 0 || trLat.missing > 0) {
       console.log(
         `  M2 lines missing on some node after ${
-          drainMs / 1000
+          M2_DRAIN_MS / 1000
         } s: pzog ${pzLat.missing}/${pzLat.count}, sink ${trLat.missing}/${trLat.count}`,
       );
     }
