@@ -28,7 +28,10 @@ const INSTALL = join(ROOT, "scripts", "install.ts");
 const PROGRAMS = readdirSync(join(ROOT, "cmd")).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
 /** The programs with an operator page: those get a man page (the others a note). */
 const DOCUMENTED = PROGRAMS.filter((prog) => existsSync(join(ROOT, "docs", `${prog}.md`)));
-const UNITS = readdirSync(join(ROOT, "contrib", "systemd")).filter((f) => f.endsWith(".service")).sort();
+/** The programs' units; contrib/systemd/unt-fuzz.* are for a development checkout and are not installed. */
+const UNITS = readdirSync(join(ROOT, "contrib", "systemd"))
+  .filter((f) => f.endsWith(".service") && PROGRAMS.includes(f.replace(/@?\.service$/, "")))
+  .sort();
 const SYSUSERS = join(ROOT, "contrib", "sysusers.d", "unix-net-tools.conf");
 
 /**

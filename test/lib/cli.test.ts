@@ -9,21 +9,11 @@ import {
   dispatch,
   type GnuCommand,
   numberOption,
-  type OptionDef,
   type OptionsDef,
   parseOptions,
   UsageError,
 } from "../../lib/cli.ts";
-
-const ARGS = {
-  roundRobin: { type: "boolean", alias: ["r"], description: "ring order" },
-  verbose: { type: "boolean", alias: ["v"], description: "say more" },
-  msgCount: { type: "string", alias: ["n"], valueHint: "N", default: "-1", description: "messages" },
-  "log-dir": { type: "string", valueHint: "DIR", default: "logs", description: "where logs go" },
-  message: { type: "string", alias: ["m"], description: "fixed content" },
-  listen: { type: "string", alias: ["a"], multiple: true, description: "listen address" },
-  fsync: { type: "enum", options: ["always", "interval", "never"], default: "interval", description: "when to sync" },
-} as const satisfies OptionsDef;
+import { ARGS } from "../fuzz/targets/lib/cli.ts";
 
 /** The UsageError message `run` throws, or fails the test. */
 function usageError(run: () => unknown): string {
@@ -164,94 +154,6 @@ describe("parseOptions: usage errors", () => {
     for (const argv of [["--nope"], ["-n"], ["--verbose=1"], ["x"], ["--fsync=x"]]) {
       expect(usageError(() => parseOptions(argv, ARGS))).toMatch(/^[a-z-]/);
     }
-  });
-});
-
-describe("parseOptions properties", () => {
-  const spellings = ["-r", "-v", "-n", "-m", "-a", "--roundRobin", "--msgCount", "--log-dir", "--fsync", "--listen"];
-  const word = fc.oneof(
-    fc.constantFrom(...spellings, "-", "--", "-rv", "-rn", "--fsync=never", "--verbose=1", "-1", "x"),
-    fc.string({ maxLength: 6 }),
-    fc.string({ maxLength: 6 }).map((s) => `-${s}`),
-    fc.string({ maxLength: 6 }).map((s) => `--${s}`),
-  );
-  const withOperand = { ...ARGS, file: { type: "positional", required: false } } as const;
-
-  test("arbitrary arguments never throw anything but a UsageError", () => {
-    fc.assert(
-      fc.property(fc.array(word, { maxLength: 8 }), fc.boolean(), (argv, operand) => {
-        try {
-          parseOptions(argv, operand ? withOperand : ARGS, ["debug"]);
-        } catch (err) {
-          if (!(err instanceof UsageError)) throw err;
-        }
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  type Given = { name: keyof typeof ARGS; value?: string; spelling: number };
-  const value = fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom("-1", "--", "-", "-rv", "a=b", "--msgCount"));
-  const given: fc.Arbitrary<Given> = fc.oneof(
-    fc.record({ name: fc.constantFrom("roundRobin" as const, "verbose" as const), spelling: fc.nat(1) }),
-    fc.record({
-      name: fc.constantFrom("msgCount" as const, "message" as const, "listen" as const, "log-dir" as const),
-      value,
-      spelling: fc.nat(3),
-    }),
-    fc.record({
-      name: fc.constant("fsync" as const),
-      value: fc.constantFrom("always", "interval", "never"),
-      spelling: fc.nat(1),
-    }),
-  );
-
-  /** One way of writing an option: short or long, value attached or not. */
-  function render(g: Given): string[] {
-    const def: OptionDef = ARGS[g.name];
-    const short = "alias" in def && def.alias !== undefined ? [def.alias].flat()[0] : undefined;
-    if (g.value === undefined) return [short !== undefined && g.spelling === 0 ? `-${short}` : `--${g.name}`];
-    switch (short === undefined ? g.spelling % 2 : g.spelling) {
-      case 0:
-        return [`--${g.name}`, g.value];
-      case 1:
-        return [`--${g.name}=${g.value}`];
-      case 2:
-        return [`-${short}`, g.value];
-      default:
-        return g.value === "" ? [`-${short}`, ""] : [`-${short}${g.value}`];
-    }
-  }
-
-  test("a command line written from the definitions parses back to the values written", () => {
-    const operand = fc.stringMatching(/^[a-z0-9!/.][a-z0-9!/. -]{0,5}$/);
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(given, fc.option(operand, { nil: undefined })), { maxLength: 8 }),
-        fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),
-        (items, tail) => {
-          const argv: string[] = [];
-          const operands: string[] = [];
-          const want: Record<string, unknown> = parseOptions([], ARGS);
-          const listen: string[] = [];
-          for (const [g, op] of items) {
-            argv.push(...render(g));
-            if (g.name === "listen") listen.push(g.value ?? "");
-            else want[g.name] = g.value ?? true;
-            if (op !== undefined) {
-              argv.push(op);
-              operands.push(op);
-            }
-          }
-          argv.push("--", ...tail);
-          const args = { ...ARGS, rest: { type: "positional", multiple: true, required: false } } as const;
-          const all = [...operands, ...tail];
-          const parsed: Record<string, unknown> = parseOptions(argv, args);
-          expect(parsed).toEqual({ ...want, listen, rest: all, _: all });
-        },
-      ),
-      { numRuns: 1000 },
-    );
   });
 });
 
@@ -529,22 +431,5 @@ describe("numberOption", () => {
     for (const text of ["", " 1", "1e3", "0x10", "Infinity", "NaN", "+1"]) {
       expect(() => numberOption("-n", text, { min: -1e9, max: 1e9, fraction: true })).toThrow(UsageError);
     }
-  });
-
-  test("takes exactly the spellings -?DIGITS, and with fraction -?DIGITS.DIGITS? and -?.DIGITS", () => {
-    const spelling = fc.stringMatching(/^[-+.0-9a ]{0,6}$/);
-    fc.assert(
-      fc.property(spelling, fc.boolean(), (text, fraction) => {
-        const wanted = (fraction ? /^-?(\d+(\.\d*)?|\.\d+)$/ : /^-?\d+$/).test(text);
-        let taken = true;
-        try {
-          numberOption("-n", text, { min: -1e9, max: 1e9, fraction });
-        } catch {
-          taken = false;
-        }
-        expect(taken).toBe(wanted);
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

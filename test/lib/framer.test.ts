@@ -1,74 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Buffer } from "node:buffer";
-import fc from "fast-check";
 import { concatBytes as concat } from "../../lib/bytes.ts";
-import { encodeFrame, type FrameEvent, Framer, type FramerOptions } from "../../lib/framer.ts";
-import { splitAt } from "../helpers/chunks.ts";
-
-const enc = new TextEncoder();
-const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-/** Events with byte arrays turned into latin1 strings, for readable comparisons. */
-function show(events: FrameEvent[]): string[] {
-  return events.map((e) => `${e.kind}:${String.fromCharCode(...(e.kind === "oversize" ? e.prefix : e.bytes))}`);
-}
-
-/** Feed `chunks` then end the stream; all events in order. */
-function run(opts: FramerOptions, chunks: Uint8Array[]): FrameEvent[] {
-  const f = new Framer(opts);
-  const events = chunks.flatMap((c) => f.push(c));
-  return [...events, ...f.finish()];
-}
+import { encodeFrame, Framer, type FramerOptions } from "../../lib/framer.ts";
+import { bytes, run, show } from "../fuzz/targets/lib/framer.ts";
 
 const runText = (opts: FramerOptions, ...chunks: string[]) => show(run(opts, chunks.map(bytes)));
-
-/** The framing rules applied to the whole input at once: the specification. */
-function model(opts: FramerOptions, input: Uint8Array): FrameEvent[] {
-  const d = typeof opts.delimiter === "string" ? bytes(opts.delimiter) : opts.delimiter;
-  const find = (from: number) => {
-    for (let i = from; i + d.length <= input.length; i++) {
-      if (d.every((b, j) => input[i + j] === b)) return i;
-    }
-    return -1;
-  };
-  const events: FrameEvent[] = [];
-  let start = 0;
-  while (start < input.length) {
-    const at = find(start);
-    const size = at === -1 ? input.length - start : at + d.length - start;
-    if (at !== -1 && size <= opts.maxBytes) {
-      events.push({ kind: "frame", bytes: input.slice(start, at) });
-      start = at + d.length;
-    } else if (at !== -1 || size >= opts.maxBytes) {
-      events.push({ kind: "oversize", prefix: input.slice(start, start + Math.min(opts.maxBytes, 64)) });
-      if (opts.overflow === "fail" || at === -1) break;
-      start = at + d.length;
-    } else {
-      events.push({ kind: "partial", bytes: input.slice(start) });
-      break;
-    }
-  }
-  return events;
-}
-
-const DELIMITERS = ["\r\n", "\n", "\r\n\r\n", "\0", "aba"];
-
-/** Framer options and an input rich in (partial) delimiters. */
-const scenario = fc.constantFrom(...DELIMITERS).chain((delimiter) =>
-  fc.record({
-    opts: fc.record({
-      delimiter: fc.constant(delimiter),
-      maxBytes: fc.integer({ min: delimiter.length, max: delimiter.length + 8 }),
-      overflow: fc.constantFrom("discard" as const, "fail" as const),
-    }),
-    input: fc
-      .array(fc.oneof(fc.constantFrom(...bytes(`${delimiter}ab\r\n`)), fc.integer({ min: 0, max: 255 })), {
-        maxLength: 80,
-      })
-      .map((xs) => new Uint8Array(xs)),
-    cuts: fc.array(fc.nat(), { maxLength: 12 }),
-  })
-);
 
 describe("Framer", () => {
   test("CRLF lines come out without their delimiter", () => {
@@ -260,18 +196,6 @@ describe("Framer", () => {
     }
   });
 
-  test("feed hands over the same delimited events as push, however the input is chunked", () => {
-    fc.assert(
-      fc.property(scenario, ({ opts, input, cuts }) => {
-        const fed: FrameEvent[] = [];
-        const f = new Framer(opts);
-        for (const chunk of splitAt(input, cuts)) f.feed(chunk, (event) => fed.push(event));
-        expect(show([...fed, ...f.finish()])).toEqual(show(run(opts, [input])));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
   test("the delimiter is copied, so changing the caller's array has no effect", () => {
     const delimiter = new Uint8Array([10]);
     const f = new Framer({ delimiter, maxBytes: 8 });
@@ -284,59 +208,6 @@ describe("Framer", () => {
     expect(() => new Framer({ delimiter: "\r\n", maxBytes: 1 })).toThrow(RangeError);
     expect(() => new Framer({ delimiter: "\n", maxBytes: 2.5 })).toThrow(RangeError);
     expect(() => new Framer({ delimiter: "\u2028", maxBytes: 8 })).toThrow(RangeError);
-  });
-
-  test("arbitrary input in arbitrary chunks never throws and never buffers more than maxBytes", () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...DELIMITERS),
-        fc.integer({ min: 4, max: 40 }),
-        fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 10 }),
-        (delimiter, maxBytes, chunks) => {
-          const f = new Framer({ delimiter, maxBytes });
-          for (const c of chunks) {
-            f.push(c);
-            expect(f.buffered).toBeLessThanOrEqual(maxBytes);
-          }
-          f.finish();
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
-  test("events do not depend on how the input is chunked, and follow the framing rules", () => {
-    fc.assert(
-      fc.property(scenario, ({ opts, input, cuts }) => {
-        const expected = show(model(opts, input));
-        expect(show(run(opts, [input]))).toEqual(expected);
-        expect(show(run(opts, splitAt(input, cuts)))).toEqual(expected);
-        expect(show(run(opts, [...input].map((b) => new Uint8Array([b]))))).toEqual(expected);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  test("encoded frames come back unchanged whatever the chunking", () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...DELIMITERS),
-        fc.array(fc.string({ unit: "binary", maxLength: 20 })),
-        fc.array(fc.nat(), { maxLength: 8 }),
-        (delimiter, texts, cuts) => {
-          const d = bytes(delimiter);
-          // A payload round-trips when its encoding holds the delimiter only at the end.
-          const payloads = texts.map((t) => enc.encode(t)).filter((p) => {
-            const framed = encodeFrame(p, delimiter);
-            return model({ delimiter, maxBytes: framed.length }, framed).length === 1;
-          });
-          const wire = new Uint8Array(payloads.flatMap((p) => [...encodeFrame(p, d)]));
-          const events = run({ delimiter, maxBytes: 1 << 16 }, splitAt(wire, cuts));
-          expect(events).toEqual(payloads.map((p) => ({ kind: "frame", bytes: p })));
-        },
-      ),
-      { numRuns: 2000 },
-    );
   });
 });
 
@@ -439,24 +310,6 @@ describe("Framer with size-prefixed frames", () => {
     ]);
   });
 
-  test("feed hands each frame over before reading on, so a limit set from it applies to the next frame", () => {
-    fc.assert(
-      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
-        const f = sized(64, 7);
-        const kinds: string[] = [];
-        for (const chunk of splitAt(concat([frameOf(7), frameOf(40), frameOf(20), frameOf(17)]), cuts)) {
-          f.feed(chunk, (event) => {
-            kinds.push(event.kind);
-            if (event.kind === "frame") f.maxBytes = event.bytes.length === 7 ? 40 : 16;
-          });
-        }
-        expect(kinds).toEqual(["frame", "frame", "oversize"]);
-        expect(f.buffered).toBe(0);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
   test("bad limits are rejected", () => {
     expect(() => sized(8, 3)).toThrow(RangeError);
     expect(() => sized(6, 7)).toThrow(RangeError);
@@ -464,45 +317,6 @@ describe("Framer with size-prefixed frames", () => {
     const f = sized(64, 7);
     expect(() => (f.maxBytes = 6)).toThrow(RangeError);
     expect(f.maxBytes).toBe(64);
-  });
-
-  test("arbitrary bytes in arbitrary chunks never throw, never buffer beyond maxBytes, and frame alike", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 7, max: 40 }),
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 48 }), fc.integer({ min: 0, max: 255 })), { maxLength: 120 }),
-        fc.array(fc.nat(), { maxLength: 12 }),
-        (maxBytes, xs, cuts) => {
-          const input = new Uint8Array(xs);
-          const whole = sized(maxBytes, 7);
-          const expected = [...whole.push(input), ...whole.finish()];
-          const f = sized(maxBytes, 7);
-          const events: FrameEvent[] = [];
-          for (const c of splitAt(input, cuts)) {
-            events.push(...f.push(c));
-            expect(f.buffered).toBeLessThanOrEqual(maxBytes);
-          }
-          expect([...events, ...f.finish()]).toEqual(expected);
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
-  test("a stream of valid frames comes back frame by frame however it is chunked", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 7, max: 30 }), { maxLength: 10 }),
-        fc.array(fc.nat(), { maxLength: 12 }),
-        (sizes, cuts) => {
-          const frames = sizes.map((s, i) => frameOf(s, i));
-          const f = sized(30, 7);
-          const events = splitAt(concat(frames), cuts).flatMap((c) => f.push(c));
-          expect(events).toEqual(frames.map((bytes) => ({ kind: "frame", bytes })));
-        },
-      ),
-      { numRuns: 1000 },
-    );
   });
 });
 

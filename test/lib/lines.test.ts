@@ -1,7 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
 import { type Line, LineSplitter, type LineSplitterOptions } from "../../lib/lines.ts";
-import { splitAt } from "../helpers/chunks.ts";
 
 const enc = new TextEncoder();
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -14,44 +12,6 @@ function split(opts: LineSplitterOptions, chunks: Uint8Array[]): Line[] {
 
 const texts = (opts: LineSplitterOptions, ...chunks: string[]) =>
   split(opts, chunks.map((c) => enc.encode(c))).map((l) => l.text);
-
-/** The splitting rules applied to the whole input at once: the specification. */
-function model(opts: LineSplitterOptions, input: Uint8Array): Line[] {
-  const max = opts.maxBytes ?? 4096;
-  const latin1 = String.fromCharCode(...input);
-  const pieces = latin1.split(opts.breaks === "lf" ? "\n" : /\r\n|\r|\n/);
-  // A break at the very end leaves no tail line.
-  if (pieces.at(-1) === "") pieces.pop();
-  return pieces
-    .map((p) => {
-      const kept = bytes(p.slice(0, max));
-      return { text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(kept), cut: p.length > max };
-    })
-    .filter((line) => !(opts.dropBlank && /^[\t\v\f\r ]*$/.test(line.text)));
-}
-
-/** Bytes rich in line breaks, spaces and multi-byte UTF-8. */
-const streamBytes = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(..."\r\n \t".split("").map((c) => bytes(c))),
-      fc.constant(bytes("\r\n")),
-      fc.constant(enc.encode("é€😀")),
-      fc.uint8Array({ maxLength: 12 }),
-      fc.string({ maxLength: 12 }).map((s) => enc.encode(s)),
-    ),
-    { maxLength: 40 },
-  )
-  .map((parts) => Uint8Array.from(parts.flatMap((p) => [...p])));
-
-const options = fc.record(
-  {
-    maxBytes: fc.integer({ min: 1, max: 16 }),
-    breaks: fc.constantFrom("any" as const, "lf" as const),
-    dropBlank: fc.boolean(),
-  },
-  { requiredKeys: [] },
-);
 
 describe("LineSplitter", () => {
   test("breaks at LF, CR and CRLF, a CRLF being one break", () => {
@@ -101,40 +61,6 @@ describe("LineSplitter", () => {
 
   test("a maximum that is not a positive integer is refused", () => {
     for (const maxBytes of [0, -1, 1.5, Number.NaN]) expect(() => new LineSplitter({ maxBytes })).toThrow(RangeError);
-  });
-
-  test("property: arbitrary bytes in arbitrary chunks never throw and give the whole-input result", () => {
-    fc.assert(
-      fc.property(options, streamBytes, fc.array(fc.nat(), { maxLength: 12 }), (opts, input, cuts) => {
-        expect(split(opts, splitAt(input, cuts))).toEqual(model(opts, input));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  test("property: byte-at-a-time input gives the same lines as one chunk", () => {
-    fc.assert(
-      fc.property(options, streamBytes, (opts, input) => {
-        const single = [...input].map((b) => Uint8Array.of(b));
-        expect(split(opts, single)).toEqual(split(opts, [input]));
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("property: lines never exceed the maximum and the buffer stays within it", () => {
-    fc.assert(
-      fc.property(options, fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 20 }), (opts, chunks) => {
-        const max = opts.maxBytes ?? 4096;
-        const splitter = new LineSplitter(opts);
-        for (const chunk of chunks) {
-          for (const line of splitter.push(chunk)) expect(line.text.length).toBeLessThanOrEqual(max);
-          expect(splitter.buffered).toBeLessThanOrEqual(max);
-        }
-        for (const line of splitter.finish()) expect(line.text.length).toBeLessThanOrEqual(max);
-      }),
-      { numRuns: 1000 },
-    );
   });
 
   test("a mebibyte without a break costs no more than the maximum", () => {

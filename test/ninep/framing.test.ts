@@ -1,11 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
-import { concatBytes } from "../../lib/bytes.ts";
-import type { FrameEvent } from "../../lib/framer.ts";
-import { decodeT, encode } from "../../lib/ninep/codec.ts";
+import { encode } from "../../lib/ninep/codec.ts";
 import { framingError, ninepFramer } from "../../lib/ninep/framing.ts";
-import { splitAt } from "../helpers/chunks.ts";
-import { tMessageArb } from "./arbitrary.ts";
 
 describe("9P framing", () => {
   test("a size below 7 is `invalid 9P message size` and stops the framer", () => {
@@ -38,37 +33,5 @@ describe("9P framing", () => {
   test("frames and partial tails have no framing error", () => {
     expect(framingError({ kind: "frame", bytes: new Uint8Array(7) })).toBeUndefined();
     expect(framingError({ kind: "partial", bytes: new Uint8Array(3) })).toBeUndefined();
-  });
-
-  test("a stream of messages split anywhere yields the same messages", () => {
-    fc.assert(
-      fc.property(fc.array(tMessageArb, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 16 }), (messages, cuts) => {
-        const framer = ninepFramer(8216);
-        const events = splitAt(concatBytes(messages.map(encode)), cuts).flatMap((c) => framer.push(c));
-        expect(events.map((e) => e.kind === "frame" ? decodeT(e.bytes) : e)).toEqual(messages);
-        expect(framer.buffered).toBe(0);
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  test("arbitrary bytes in arbitrary chunks never throw nor buffer beyond the limit", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 7, max: 64 }),
-        fc.uint8Array({ maxLength: 200 }),
-        fc.array(fc.nat(), { maxLength: 16 }),
-        (limit, input, cuts) => {
-          const framer = ninepFramer(limit);
-          const events: FrameEvent[] = [];
-          for (const chunk of splitAt(input, cuts)) {
-            events.push(...framer.push(chunk));
-            expect(framer.buffered).toBeLessThanOrEqual(limit);
-          }
-          for (const e of events) if (e.kind === "frame") decodeT(e.bytes);
-        },
-      ),
-      { numRuns: 2000 },
-    );
   });
 });

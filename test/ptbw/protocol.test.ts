@@ -3,8 +3,6 @@
  * decoder, the reply encoders, and the client's reply parsers (§4.1–§4.3).
  */
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
-import { splitAt } from "../helpers/chunks.ts";
 import {
   command,
   CommandStream,
@@ -20,26 +18,10 @@ import {
   PROTOCOL_VERSION,
   reply,
   sourceKind,
-  type StreamEvent,
 } from "../../lib/ptbw/protocol.ts";
-
-const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
-
-/** Every event the stream yields for `chunks`, pulling after each push. */
-function decode(chunks: Uint8Array[]): StreamEvent[] {
-  const s = new CommandStream();
-  const events: StreamEvent[] = [];
-  for (const chunk of chunks) {
-    s.push(chunk);
-    for (let e = s.next(); e; e = s.next()) events.push(e);
-  }
-  return events;
-}
+import { bytes, cmd, decode, latin1 } from "../fuzz/targets/ptbw/protocol.ts";
 
 const decodeText = (...chunks: string[]) => decode(chunks.map(bytes));
-
-const cmd = (op: string, n = 0): StreamEvent => ({ kind: "command", op, n });
 
 describe("CommandStream: credentials (§4.1)", () => {
   test("a pid and a newline identify the connection", () => {
@@ -157,82 +139,6 @@ describe("CommandStream: commands (§4.2)", () => {
   });
 });
 
-describe("CommandStream properties", () => {
-  const anyBytes = fc.uint8Array({ maxLength: 300 });
-  /** Bytes that look like a client: digits, @, whitespace, commands. */
-  const clientish = fc
-    .array(fc.constantFrom(..."0123456789@ \n\tGSTYPDFNOQ.-x"), { maxLength: 200 })
-    .map((cs) => bytes(cs.join("")));
-  const someBytes = fc.oneof(anyBytes, clientish, clientish.map((b) => Uint8Array.from([...bytes("77\n"), ...b])));
-
-  test("arbitrary bytes never throw", () => {
-    fc.assert(
-      fc.property(someBytes, (input) => {
-        decode([input]);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("any chunking gives the same events as one chunk", () => {
-    fc.assert(
-      fc.property(someBytes, fc.array(fc.nat(), { maxLength: 40 }), fc.boolean(), (input, points, singles) => {
-        const whole = decode([input]);
-        const chunks = singles ? Array.from(input, (b) => Uint8Array.of(b)) : splitAt(input, points);
-        expect(decode(chunks)).toEqual(whole);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("n never exceeds 4294967295 whatever digits arrive", () => {
-    const digits = fc.array(fc.constantFrom(..."0123456789"), { minLength: 1, maxLength: 40 }).map((d) => d.join(""));
-    fc.assert(
-      fc.property(fc.array(fc.tuple(digits, fc.constantFrom("G", "N", "\n")), { maxLength: 10 }), (parts) => {
-        const s = new CommandStream();
-        s.push(bytes("1\n" + parts.map(([d, op]) => d + op).join("")));
-        s.next();
-        for (let e = s.next(); e; e = s.next()) {
-          expect(e.kind).toBe("command");
-          if (e.kind === "command") expect(e.n).toBeLessThanOrEqual(N_MAX);
-          expect(s.n).toBeLessThanOrEqual(N_MAX);
-          expect(Number.isInteger(s.n)).toBe(true);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  test("credentials longer than 1024 bytes without whitespace are refused", () => {
-    fc.assert(
-      fc.property(
-        fc.stringMatching(/^[1-9][0-9]{0,5}@$/),
-        fc.uint8Array({ minLength: 1023, maxLength: 1400 }).map((b) =>
-          b.map((x) => (x === 0x20 || (x >= 9 && x <= 13) ? 0x41 : x))
-        ),
-        (head, tail) => {
-          const input = Uint8Array.from([...bytes(head), ...tail, 0x0a]);
-          const events = decode([input]);
-          expect(events).toHaveLength(1);
-          expect(events[0]!.kind).toBe("refused");
-        },
-      ),
-      { numRuns: 100 },
-    );
-  });
-
-  test("a valid pid line followed by non-digit bytes yields exactly those commands", () => {
-    const nonDigit = fc.integer({ min: 0, max: 255 }).filter((b) => b < 0x30 || b > 0x39);
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: PID_MAX }), fc.array(nonDigit, { maxLength: 100 }), (pid, ops) => {
-        const events = decode([Uint8Array.from([...bytes(`${pid}\n`), ...ops])]);
-        expect(events).toEqual([{ kind: "credentials", pid }, ...ops.map((b) => cmd(String.fromCharCode(b)))]);
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
-
 describe("reply encoders", () => {
   test("line, indexes and the fixed replies", () => {
     expect(latin1(reply.line(4))).toBe("4\n");
@@ -313,85 +219,5 @@ describe("reply parsers", () => {
     expect(commentLines("#a\n#b\n")).toEqual(["#a", "#b"]);
     expect(commentLines("#hdr comment\n")).toEqual(["#hdr comment"]);
     expect(commentLines("#a")).toEqual(["#a"]);
-  });
-});
-
-describe("reply parser properties", () => {
-  const u32 = fc.integer({ min: 0, max: 4294967295 });
-
-  test("arbitrary strings never throw", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 60 }), fc.nat(20), (s, n) => {
-        parseStatus(s);
-        parseGrant(s, n);
-        parseNumber(s);
-        parseName(bytes(s.replace(/[^\x00-\xff]/g, "?")));
-        commentLines(s);
-        sourceKind(s);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("a grant list round-trips through reply.indexes and parseGrant", () => {
-    fc.assert(
-      fc.property(fc.array(u32, { minLength: 1, maxLength: 30 }), (list) => {
-        const line = latin1(reply.indexes(list));
-        expect(line.endsWith("\n")).toBe(true);
-        expect(parseGrant(line.slice(0, -1), list.length)).toEqual(list);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  test("a number round-trips through reply.line and parseNumber", () => {
-    fc.assert(
-      fc.property(fc.oneof(u32, fc.constant(-1)), (n) => {
-        expect(parseNumber(latin1(reply.line(n)).slice(0, -1))).toBe(n);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  test("a name round-trips through reply.name and parseName", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), (name) => {
-        const line = reply.name(name);
-        expect(line[line.length - 1]).toBe(0x0a);
-        expect([...parseName(line.subarray(0, -1))!]).toEqual([...name]);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  test("a status round-trips through parseStatus", () => {
-    fc.assert(
-      fc.property(u32, u32, (count, space) => {
-        expect(parseStatus(`${count},${space}`)).toEqual({ count, space });
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  test("parseGrant rejects any line containing '-'", () => {
-    const withDash = fc
-      .tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }))
-      .map(([a, b]) => `${a}-${b}`);
-    fc.assert(
-      fc.property(withDash, fc.nat(10), (line, n) => {
-        expect(parseGrant(line, n)).toBeNull();
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  test("parseGrant rejects lists of the wrong length", () => {
-    fc.assert(
-      fc.property(fc.array(u32, { minLength: 1, maxLength: 20 }), fc.nat(25), (list, want) => {
-        fc.pre(want !== list.length);
-        expect(parseGrant(list.join(","), want)).toBeNull();
-      }),
-      { numRuns: 300 },
-    );
   });
 });

@@ -2,8 +2,7 @@
  * The tags-file parser and the internal function iota (lib/ptbw/tags.ts, §5).
  */
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
-import { iota, parseTags, type TagsFile, type TagsProblem } from "../../lib/ptbw/tags.ts";
+import { iota, parseTags, type TagsFile } from "../../lib/ptbw/tags.ts";
 
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
@@ -14,14 +13,6 @@ function parseText(text: string) {
   if ("problem" in r) return r;
   return { lines: r.lines, tokens: r.tokens.map(latin1), comments: latin1(r.comments) };
 }
-
-/** The spec's lines: split on \n, one final \n optional; an empty file has none. */
-function specLines(text: string): string[] {
-  if (text === "") return [];
-  return (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
-}
-
-const isProblem = (r: TagsFile | TagsProblem): r is TagsProblem => "problem" in r;
 
 describe("parseTags", () => {
   test("one token per line, comments kept apart with their newline", () => {
@@ -94,84 +85,5 @@ describe("iota", () => {
     expect(iota(0)).toEqual([]);
     expect(iota(3).map(latin1)).toEqual(["0", "1", "2"]);
     expect(iota(12).map(latin1).slice(9)).toEqual(["9", "10", "11"]);
-  });
-});
-
-describe("parseTags properties", () => {
-  /** Bytes rich in newlines and #, plus anything. */
-  const tagsBytes = fc.oneof(
-    fc.uint8Array({ maxLength: 200 }),
-    fc.array(fc.constantFrom(0x0a, 0x23, 0x61, 0x62, 0x20, 0x00, 0xff), { maxLength: 100 }).map((a) =>
-      Uint8Array.from(a)
-    ),
-  );
-  const noNul = tagsBytes.map((b) => b.map((x) => (x === 0 ? 0x30 : x)));
-
-  test("arbitrary bytes never throw", () => {
-    fc.assert(
-      fc.property(tagsBytes, (b) => {
-        parseTags(b);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("tokens and comment lines reassemble the original lines in order", () => {
-    fc.assert(
-      fc.property(noNul, (b) => {
-        const text = latin1(b);
-        const r = parseTags(b);
-        expect(isProblem(r)).toBe(false);
-        if (isProblem(r)) return;
-        const lines = specLines(text);
-        expect(r.lines).toBe(lines.length);
-        const comments = latin1(r.comments);
-        if (comments !== "") expect(comments.endsWith("\n")).toBe(true);
-        const commentList = comments === "" ? [] : comments.slice(0, -1).split("\n");
-        let t = 0;
-        let c = 0;
-        const rebuilt = lines.map((line) => (line.startsWith("#") ? commentList[c++] : latin1(r.tokens[t++]!)));
-        expect(t).toBe(r.tokens.length);
-        expect(c).toBe(commentList.length);
-        expect(rebuilt).toEqual(lines);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("no token holds a newline or starts with #", () => {
-    fc.assert(
-      fc.property(noNul, (b) => {
-        const r = parseTags(b) as TagsFile;
-        for (const token of r.tokens) {
-          expect(token.includes(0x0a)).toBe(false);
-          expect(token[0]).not.toBe(0x23);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("lines count comments and tokens alike", () => {
-    fc.assert(
-      fc.property(noNul, (b) => {
-        const r = parseTags(b) as TagsFile;
-        const commentCount = r.comments.filter((x) => x === 0x0a).length;
-        expect(r.lines).toBe(r.tokens.length + commentCount);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  test("a NUL in a line gives the number of the first such line", () => {
-    fc.assert(
-      fc.property(tagsBytes, fc.nat(), (b, at) => {
-        const withNul = Uint8Array.from([...b.subarray(0, at % (b.length + 1)), 0, ...b.subarray(at % (b.length + 1))]);
-        const lines = specLines(latin1(withNul));
-        const first = lines.findIndex((l) => l.includes("\0"));
-        expect(parseTags(withNul)).toEqual({ problem: "nul", line: first + 1 });
-      }),
-      { numRuns: 500 },
-    );
   });
 });

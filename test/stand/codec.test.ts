@@ -1,16 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
-import { concatBytes } from "../../lib/bytes.ts";
-import { answer, decode, encode, normalizeDescription, normalizeLine } from "../../lib/stand/codec.ts";
+import { answer, decode, encode } from "../../lib/stand/codec.ts";
 import { FRAME_MAX, FrameReader, type ReadEvent, tooBig } from "../../lib/stand/framing.ts";
 import type { Message } from "../../lib/stand/messages.ts";
-import { splitAt } from "../helpers/chunks.ts";
-import { messageArb } from "./arbitrary.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-// §6.3: 10,000 runs per property.
-const RUNS = 10_000;
 const H1 = "d3d8bdfb7ef65711e707103deb1de8b2";
 const H2 = "24ea1163ea6c9f5dae77de8c49ee7c03";
 const B1 = "233c343e144c59081b9ea1da568a72e8";
@@ -76,28 +70,6 @@ const TABLE: Array<[Message, string]> = [
   [{ type: "QREPORT" }, "QREPORT\r\n\r\n"],
   [{ type: "SREPORT" }, "SREPORT\r\n\r\n"],
 ];
-
-/** What a message reads back as: its text fields normalised, an empty SLIST label dropped. */
-function normalized(m: Message): Message {
-  switch (m.type) {
-    case "INFO":
-      return { ...m, filename: normalizeLine(m.filename), description: normalizeDescription(m.description) };
-    case "NAME":
-      return { ...m, label: normalizeLine(m.label) };
-    case "ERROR":
-      return { ...m, text: normalizeLine(m.text) };
-    case "SLIST":
-      return {
-        ...m,
-        burners: m.burners.map(({ label, ...row }) => {
-          const text = label === undefined ? "" : normalizeLine(label);
-          return text === "" ? row : { ...row, label: text };
-        }),
-      };
-    default:
-      return m;
-  }
-}
 
 /** Every event a fresh reader gives for `chunks`. */
 function read(chunks: Uint8Array[], maxBytes?: number): ReadEvent[] {
@@ -342,82 +314,5 @@ describe("FrameReader", () => {
     const reader = new FrameReader();
     reader.push(enc.encode("QOK\r\n\r\nQNO\r\n"));
     expect(reader.finish()).toBe(5);
-  });
-});
-
-describe("properties", () => {
-  const pieces = fc.oneof(
-    fc.uint8Array({ maxLength: 12 }),
-    fc.constantFrom("\t", "\r\n", "\r\n\r\n", "\r", "QLIST", "SLIST", "STATUS", "INFO", "ID", H1, "100", "TIME", "V1")
-      .map((s) => enc.encode(s)),
-  );
-  const stream = fc.array(pieces, { maxLength: 30 }).map(concatBytes);
-
-  test("decode never throws on arbitrary bytes", () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), stream), (bytes) => {
-        decode(bytes);
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
-  test("the reader never throws and never holds more than its limit", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.uint8Array({ maxLength: 120 }), stream), { maxLength: 8 }),
-        fc.integer({ min: 4, max: 256 }),
-        (chunks, max) => {
-          const reader = new FrameReader(max);
-          let failed = false;
-          for (const chunk of chunks) {
-            const events = reader.push(chunk);
-            if (failed) expect(events).toEqual([]);
-            failed = reader.failed;
-            expect(reader.buffered).toBeLessThanOrEqual(max);
-          }
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
-
-  test("any split of a stream gives the same events as one chunk", () => {
-    fc.assert(
-      fc.property(
-        fc.array(messageArb, { maxLength: 6 }),
-        stream,
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (messages, noise, points) => {
-          const bytes = concatBytes([...messages.map(encode), noise]);
-          expect(read(splitAt(bytes, points))).toEqual(read([bytes]));
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
-
-  test("a stream of messages reads back as those messages, normalised", () => {
-    fc.assert(
-      fc.property(fc.array(messageArb, { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, points) => {
-        const bytes = concatBytes(messages.map(encode));
-        expect(read(splitAt(bytes, points))).toEqual(
-          messages.map((m) => ({ kind: "message", message: normalized(m) })),
-        );
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
-  test("encode then decode is the identity after normalisation, and re-encodes to the same bytes", () => {
-    fc.assert(
-      fc.property(messageArb, (message) => {
-        const bytes = encode(message);
-        const result = decode(bytes.subarray(0, bytes.length - 4));
-        expect(result).toEqual({ ok: true, message: normalized(message) });
-        if (result.ok) expect(encode(result.message)).toEqual(bytes);
-      }),
-      { numRuns: RUNS },
-    );
   });
 });

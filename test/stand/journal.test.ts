@@ -1,12 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
 import { crc32 } from "../../lib/crc32.ts";
 import { encodeRecord, MemoryJournal, scanJournal } from "../../lib/stand/journal.ts";
 import type { JournalRecord } from "../../lib/stand/records.ts";
-import { encodeSnapshot } from "../../lib/stand/state.ts";
-import { HASHES, recordsArb } from "./journal-arb.ts";
+import { HASHES } from "./journal-arb.ts";
 
-const RUNS = 300;
 const encoder = new TextEncoder();
 const H1 = HASHES[0]!;
 const job = { item: 1, hash: H1, prio: 50, qseq: 1, attempt: 1, queuedAt: 0 };
@@ -28,33 +25,6 @@ describe("encodeRecord", () => {
 });
 
 describe("scanJournal", () => {
-  test("reads back what was encoded", () => {
-    fc.assert(
-      fc.property(recordsArb, fc.boolean(), (records, final) => {
-        const bytes = bytesOf(records);
-        expect(scanJournal(bytes, final)).toEqual({ records, end: bytes.length });
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
-  test("a cut anywhere in the final file gives the whole records before it and drops the torn one", () => {
-    fc.assert(
-      fc.property(recordsArb.filter((r) => r.length > 0), fc.nat(), (records, cutAt) => {
-        const bytes = bytesOf(records);
-        const cut = cutAt % (bytes.length + 1);
-        const scan = scanJournal(bytes.subarray(0, cut), true);
-        const whole = new TextDecoder().decode(bytes.subarray(0, cut)).split("\n").length - 1;
-        expect(scan.records).toEqual(records.slice(0, whole));
-        expect(scan.error).toBeUndefined();
-        const boundary = cut === 0 || bytes[cut - 1] === 0x0a;
-        expect(scan.dropped === undefined).toBe(boundary);
-        expect(scan.end).toBe(boundary ? cut : scan.dropped!.offset);
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
   test("a torn tail of any other file is an error", () => {
     const bytes = bytesOf([QDEL(1), QDEL(2)]);
     const second = encodeRecord(QDEL(1)).length;
@@ -97,25 +67,6 @@ describe("scanJournal", () => {
     const bytes = new Uint8Array([...encoder.encode(`${crc32(badUtf8).toString(16).padStart(8, "0")} `), ...badUtf8]);
     expect(scanJournal(new Uint8Array([...bytes, 0x0a]), false).error?.reason).toBe("bad JSON");
   });
-
-  test("arbitrary bytes never throw, and the result is consistent", () => {
-    const valid = recordsArb.map((records) => bytesOf(records));
-    const pieces = fc.array(fc.oneof(fc.uint8Array({ maxLength: 40 }), valid, fc.constant(encoder.encode("\n"))), {
-      maxLength: 6,
-    }).map((parts) => new Uint8Array(parts.flatMap((p) => [...p])));
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), pieces), fc.boolean(), (bytes, final) => {
-        const scan = scanJournal(bytes, final);
-        expect(scan.end).toBeLessThanOrEqual(bytes.length);
-        expect(scan.dropped !== undefined && scan.error !== undefined).toBe(false);
-        if (!final) expect(scan.dropped).toBeUndefined();
-        if (scan.dropped === undefined && scan.error === undefined) expect(scan.end).toBe(bytes.length);
-        const seqs = scan.records.map((r) => r.seq);
-        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-      }),
-      { numRuns: RUNS },
-    );
-  });
 });
 
 describe("MemoryJournal", () => {
@@ -139,23 +90,5 @@ describe("MemoryJournal", () => {
     const reopened = journal.reopen();
     expect(reopened.state.queue.has(1)).toBe(true);
     expect(reopened.append({ type: "qdel", item: 1, at: 6 }).seq).toBe(2);
-  });
-
-  test("compaction keeps the state in a snapshot and starts over with the lines", () => {
-    fc.assert(
-      fc.property(recordsArb, fc.nat(), (records, cutAt) => {
-        const cut = cutAt % (records.length + 1);
-        const journal = new MemoryJournal(4);
-        for (const [i, { seq: _, ...body }] of records.entries()) {
-          journal.append(body);
-          if (i === cut) journal.compact();
-          else if (i % 3 === 0) journal.commit();
-        }
-        journal.commit();
-        expect(journal.lines.length).toBe(journal.sinceSnapshot);
-        expect(encodeSnapshot(journal.reopen().state)).toBe(encodeSnapshot(journal.state));
-      }),
-      { numRuns: RUNS },
-    );
   });
 });

@@ -216,25 +216,6 @@ describe("the fold", () => {
 });
 
 describe("snapshots", () => {
-  test("a snapshot of a prefix plus the rest of the journal is the fold of the whole journal", () => {
-    fc.assert(
-      fc.property(recordsArb, fc.nat(), fc.integer({ min: 0, max: 6 }), (records, cutAt, historyMax) => {
-        const cut = cutAt % (records.length + 1);
-        const whole = emptyState(historyMax);
-        for (const rec of records) applyRecord(whole, rec);
-        const prefix = emptyState(historyMax);
-        for (const rec of records.slice(0, cut)) applyRecord(prefix, rec);
-        const fromSnapshot = decoded(encodeSnapshot(prefix), historyMax);
-        expect(fromSnapshot).toEqual(prefix);
-        // Replay reads the covered records too (a crash before old journals were deleted).
-        for (const rec of records) applyRecord(fromSnapshot, rec);
-        expect(fromSnapshot).toEqual(whole);
-        expect(encodeSnapshot(fromSnapshot)).toBe(encodeSnapshot(whole));
-      }),
-      { numRuns: RUNS },
-    );
-  });
-
   test("a smaller historyMax keeps the newest entries of a snapshot", () => {
     const s = fold([1, 2, 3].map((item) => ({ type: "pass", item, hash: H1, burner: B1, at: item })));
     expect(decoded(encodeSnapshot(s), 2).history.map((h) => h.item)).toEqual([2, 3]);
@@ -257,15 +238,6 @@ describe("snapshots", () => {
     ];
     for (const [text, reason] of cases) expect(decodeSnapshot(text, 10)).toBe(reason);
   });
-
-  test("arbitrary JSON never throws", () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string()), (text) => {
-        decodeSnapshot(text, 10);
-      }),
-      { numRuns: RUNS },
-    );
-  });
 });
 
 describe("recordProblem", () => {
@@ -276,14 +248,5 @@ describe("recordProblem", () => {
     expect(recordProblem({ seq: 1, type: "toString" })).toBe("unknown record type");
     expect(recordProblem({ seq: 1, type: "enq", job: { ...job(1), attempt: "1" } })).toBe("bad enq record (job)");
     expect(recordProblem([1])).toBe("not a JSON object");
-  });
-
-  test("accepts every record of the model", () => {
-    fc.assert(
-      fc.property(recordsArb, (records) => {
-        for (const rec of records) expect(recordProblem(JSON.parse(JSON.stringify(rec)))).toBeUndefined();
-      }),
-      { numRuns: RUNS },
-    );
   });
 });

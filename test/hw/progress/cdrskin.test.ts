@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { cdrskinParser, parseCdrskinLine } from "../../../hw/progress/cdrskin.ts";
-import { fixture, golden, properties, run } from "./properties.ts";
+import { fixture, golden, run } from "./properties.ts";
 
 const STDOUT = "cdrskin-v.stdio.stdout.txt";
 
@@ -36,16 +36,5 @@ describe("cdrskin", () => {
       cls: "WRITE",
       line: "cdrskin: FATAL : Burn run failed",
     });
-  });
-
-  describe("properties", () => {
-    properties(cdrskinParser, [fixture(STDOUT)], [
-      "Starting to write CD/DVD at speed MAX in real TAO mode for single session.",
-      "Track 01:    2 of  300 MB written (fifo 100%) [buf  50%]  79.7x.",
-      "cdrskin: NOTE : unrelated",
-      "Track 01:   13 of  300 MB written (fifo 100%) [buf  50%] 125.6x.",
-      "Writing  time:  2.237s",
-      "cdrskin: burning done",
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { checkMediaParser, parseCheckMediaLine } from "../../../hw/progress/check-media.ts";
-import { fixture, golden, properties, run } from "./properties.ts";
+import { fixture, golden, run } from "./properties.ts";
 
 const NAME = "xorriso-check_media.txt";
 
@@ -18,13 +18,5 @@ describe("xorriso -check_media", () => {
       quality: "-",
       text: "unreadable",
     });
-  });
-
-  describe("properties", () => {
-    properties(checkMediaParser, [fixture(NAME)], [
-      "Media checks :        lba ,       size , quality",
-      "Media region :          0 ,     153783 , + good",
-      "Media region :     153783 ,        169 , 0 untested",
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { isoImageBytes, isoinfoParser } from "../../../hw/progress/isoinfo.ts";
-import { fixture, golden, properties, run } from "./properties.ts";
+import { fixture, golden, run } from "./properties.ts";
 
 const NAME = "isoinfo-d.txt";
 
@@ -15,14 +15,5 @@ describe("isoinfo -d", () => {
   test("without a block size or a volume size the length is unknown", () => {
     expect(isoImageBytes([{ kind: "volume-size", blocks: 10 }])).toBeNull();
     expect(isoImageBytes([])).toBeNull();
-  });
-
-  describe("properties", () => {
-    properties(isoinfoParser, [fixture(NAME)], [
-      "Volume id: TESTDISC",
-      "Volume set size is: 1",
-      "Logical block size is: 2048",
-      "Volume size is: 153783",
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { minfoParser } from "../../../hw/progress/minfo.ts";
-import { fixture, golden, properties, run } from "./properties.ts";
+import { fixture, golden, run } from "./properties.ts";
 
 const NAME = "cdrskin-minfo.stdio.txt";
 
@@ -10,14 +10,6 @@ describe("cdrskin -minfo", () => {
     expect(golden(NAME)).toEqual([
       { kind: "media-type", type: "stdio file" },
       { kind: "disk-status", status: "complete" },
-    ]);
-  });
-
-  describe("properties", () => {
-    properties(minfoParser, [fixture(NAME)], [
-      "Mounted media class:      Unknown class (profile 0xFFFF)",
-      "Mounted media type:       stdio file",
-      "disk status:              complete",
     ]);
   });
 });

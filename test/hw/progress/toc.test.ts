@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { tocMedia, tocParser } from "../../../hw/progress/toc.ts";
-import { fixture, golden, properties, run } from "./properties.ts";
+import { fixture, golden, run } from "./properties.ts";
 
 const BLANK = "xorriso-toc.blank.txt";
 const WRITTEN = "xorriso-toc.written.txt";
@@ -55,15 +55,5 @@ describe("xorriso -toc", () => {
     expect(tocMedia([{ kind: "profile", profile: "is not present" }, { kind: "status", text: "is not present" }]))
       .toEqual({ present: false, blank: false, kind: null, profile: "is not present", writableBytes: null });
     expect(tocMedia([])).toMatchObject({ present: false });
-  });
-
-  describe("properties", () => {
-    properties(tocParser, [fixture(BLANK), fixture(WRITTEN)], [
-      "Drive type   : vendor 'YOYODYNE' product 'WARP DRIVE' revision 'FX01'",
-      "Media current: stdio file, overwriteable",
-      "Media status : is blank",
-      "Media blocks : 0 readable , 40665878 writable , 40665878 overall",
-      "Media nwa    : 153792s",
-    ]);
   });
 });

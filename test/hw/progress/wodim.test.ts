@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { FailureClass } from "../../../hw/progress/events.ts";
 import { parseWodimLine, wodimParser } from "../../../hw/progress/wodim.ts";
-import { properties } from "./properties.ts";
 
 const enc = new TextEncoder();
 
@@ -43,16 +42,5 @@ describe("wodim", () => {
     expect(p.push(enc.encode("or occured.\r\n"))).toEqual([
       { kind: "failure", cls: "WRITE", line: "wodim: A write error occured." },
     ]);
-  });
-
-  describe("properties", () => {
-    const lines = [
-      "Starting to write CD/DVD at speed  16.0 in real TAO mode for single session.",
-      "Track 01:    1 of  300 MB written (fifo 100%) [buf  99%]  16.1x.",
-      "Track 01:    2 of  300 MB written (fifo 100%) [buf  99%]  16.1x.",
-      "wodim: A write error occured.",
-      "Fixating...",
-    ];
-    properties(wodimParser, [enc.encode(lines.join("\r") + "\n")], lines);
   });
 });
