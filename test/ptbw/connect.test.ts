@@ -1,7 +1,8 @@
 /**
  * How a client connects (issue 7, item 3): with `--timeout` a socket that
  * does not exist yet is waited for, a refusing one fails at once with 65
- * (never the 75 of "busy"), and every connection error says why. The
+ * (never the 75 of "busy"), a manager that accepts but never answers is
+ * given up on at the deadline, and every connection error says why. The
  * mutex example of docs/ptbw.md runs as printed.
  */
 import { describe, expect, test } from "bun:test";
@@ -55,6 +56,38 @@ describe("with --timeout", () => {
       const r = await sh(`ptbw ${limit} -t "${S}" true`, { env: w.env });
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 65, stderr: why });
       expect(r.ms).toBeLessThan(10_000);
+    }
+  });
+
+  test("a manager that accepts but never answers is given up on at the deadline, one second at least", async () => {
+    const w = world();
+    const S = join(w.T, "silent.sock");
+    let answerHandshake = false;
+    const server = createServer((socket: Socket) => {
+      socket.on("error", () => {});
+      // The S reply of a one-token pool, then nothing; or nothing at all.
+      if (answerHandshake) socket.once("data", () => socket.write("1,4\n"));
+    });
+    await new Promise<void>((resolve) => server.listen(S, resolve));
+    try {
+      const silent = await sh(`ptbw --timeout 0.5 -t "${S}" true`, { env: w.env });
+      expect({ code: silent.code, stderr: silent.stderr }).toEqual({
+        code: 65,
+        stderr: `ptbw: ${S}: cannot establish client connection: Connection timed out ` +
+          "(the manager accepted the connection but did not answer)\n",
+      });
+      answerHandshake = true;
+      const mute = await sh(`ptbw --timeout 0.5 -t "${S}" true`, { env: w.env });
+      expect({ code: mute.code, stderr: mute.stderr }).toEqual({
+        code: 75,
+        stderr: "ptbw: -R 1: timed out after 0.5 seconds\n",
+      });
+      for (const r of [silent, mute]) {
+        expect(r.ms).toBeGreaterThanOrEqual(1000);
+        expect(r.ms).toBeLessThan(10_000);
+      }
+    } finally {
+      server.close();
     }
   });
 });

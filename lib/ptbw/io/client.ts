@@ -18,6 +18,9 @@ import { parseJobserver } from "../protocol.ts";
 import { formatJson, formatTableau } from "../tableau.ts";
 import { LinkError, ManagerLink, TableauFailure, TimedOut } from "./link.ts";
 
+/** The least time `--timeout` gives a manager to answer a request it answers at once (handshake, `Y`). */
+const ANSWER_GRACE_MS = 1000;
+
 /** Who we are, for messages and for the child. */
 export interface ProgramContext {
   /** The invoked name, used in messages and, when not "ptbw", as the child's argv[0]. */
@@ -46,10 +49,13 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
   const deadline = limit === undefined ? undefined : Date.now() + limit.seconds * 1000;
   const timedOut = () =>
     new Fatal(`-R ${want}: timed out after ${limit!.text} second${limit!.seconds === 1 ? "" : "s"}`, EX.TEMPFAIL);
+  // Under --timeout a manager that accepts but never answers is given up on too: at the deadline, but
+  // not before a live manager on a loaded machine has had time to answer.
+  const answerBy = o.timeout === undefined || o.try ? undefined : Math.max(deadline!, Date.now() + ANSWER_GRACE_MS);
 
   let link: ManagerLink;
   try {
-    link = await ManagerLink.connect(socket, process.pid, deadline);
+    link = await ManagerLink.connect(socket, process.pid, deadline, answerBy);
   } catch (err) {
     throw new Fatal(`${socket}: cannot establish client connection: ${reason(err)}`, EX.DATAERR);
   }
@@ -63,7 +69,7 @@ export async function runClient(o: PtbwOptions, ctx: ProgramContext): Promise<nu
       await joinRecipe(link, env);
       const names = limit === undefined
         ? await link.allocate(want)
-        : await allocateBefore(link, want, deadline!, o.try);
+        : await allocateBefore(link, want, deadline!, o.try, answerBy);
       tokens = names.map((n) => new TextDecoder().decode(n));
     } catch (err) {
       link.close();
@@ -111,8 +117,9 @@ async function allocateBefore(
   want: number,
   deadline: number,
   tryOnly: boolean,
+  answerBy: number | undefined,
 ): Promise<Uint8Array[]> {
-  const first = await link.tryAllocate(want);
+  const first = await link.tryAllocate(want, answerBy);
   if ("granted" in first) return link.names(first.granted);
   if (first.refused === "unsupported") {
     throw new Fatal("manager does not support --try/--timeout", EX.UNAVAILABLE);

@@ -7,7 +7,7 @@
  * @module
  */
 import { errorCode, strerror } from "../../errno.ts";
-import { sleep } from "../../runtime/time.ts";
+import { sleep, TIMED_OUT, withTimeout } from "../../runtime/time.ts";
 import { dialUnix, type UnixStream } from "../../runtime/unix-stream.ts";
 import { command, credentials, parseGrant, parseName, parseNumber, parseStatus } from "../protocol.ts";
 import type { TableauData } from "../tableau.ts";
@@ -136,15 +136,21 @@ export class ManagerLink {
    * socket) is retried ten times, sleeping 0, 1, … 9 seconds, and other
    * errors fail at once. With `deadline` (ms since the epoch, `--timeout`):
    * a socket that does not exist yet is waited for until then, and a
-   * refused one fails at once, so a dead manager never looks busy.
+   * refused one fails at once, so a dead manager never looks busy. With
+   * `answerBy` (ms since the epoch), a manager that accepts but has not
+   * answered the handshake by then fails with ETIMEDOUT.
    *
    * @throws {LinkError} with the errno code and reason of the failure.
    */
-  static async connect(path: string, pid: number, deadline?: number): Promise<ManagerLink> {
+  static async connect(path: string, pid: number, deadline?: number, answerBy?: number): Promise<ManagerLink> {
     const stream = deadline === undefined ? await dialPatiently(path) : await dialBefore(path, deadline);
     stream.write(credentials(pid));
     stream.write(command("S"));
-    const line = await stream.until(NL, 64);
+    const line = await answered(stream.until(NL, 64), answerBy);
+    if (line === TIMED_OUT) {
+      stream.close();
+      throw new LinkError("ETIMEDOUT", "the manager accepted the connection but did not answer");
+    }
     const status = line && parseStatus(text(line));
     if (!status) {
       stream.close();
@@ -178,9 +184,14 @@ export class ManagerLink {
     return this.names(indexes);
   }
 
-  /** `nY`: the non-blocking request of our `--try`/`--timeout`; a refusal throws as for {@link allocate}. */
-  async tryAllocate(n: number): Promise<TryResult> {
-    const line = await this.ask("Y", n);
+  /**
+   * `nY`: the non-blocking request of our `--try`/`--timeout`; a refusal
+   * throws as for {@link allocate}, no answer by `answerBy` (ms since the
+   * epoch) throws {@link TimedOut}.
+   */
+  async tryAllocate(n: number, answerBy?: number): Promise<TryResult> {
+    const line = await answered(this.ask("Y", n), answerBy);
+    if (line === TIMED_OUT) throw new TimedOut();
     if (line === null) throw lost();
     if (line === "-Busy") return { refused: "busy" };
     if (line === "-No") return { refused: "unsupported" };
@@ -292,4 +303,9 @@ function splitNul(table: Uint8Array, count: number): Uint8Array[] {
     start = Math.min(end + 1, table.length);
   }
   return names;
+}
+
+/** `reply`, or TIMED_OUT once `answerBy` (ms since the epoch) has passed; no bound without it. */
+function answered<T>(reply: Promise<T>, answerBy: number | undefined): Promise<T | typeof TIMED_OUT> {
+  return answerBy === undefined ? reply : withTimeout(reply, Math.max(0, answerBy - Date.now()));
 }
