@@ -66,9 +66,12 @@ const PREFIX_BYTES = 64;
 const SIZE_FIELD_BYTES = 4;
 const utf8 = new TextEncoder();
 
-/** `chunk[from, to)` as a plain Uint8Array view, even of a node Buffer, so that its `slice` copies. */
-function plainView(chunk: Uint8Array, from: number, to: number): Uint8Array {
-  return new Uint8Array(chunk.buffer, chunk.byteOffset + from, to - from);
+/**
+ * `chunk` as a plain Uint8Array, even a node Buffer, so that the frames
+ * cut from it (with `subarray`) are plain too and their `slice` copies.
+ */
+function plainView(chunk: Uint8Array): Uint8Array {
+  return chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** The delimiter as bytes, copied so the caller cannot change it under us. */
@@ -233,7 +236,8 @@ export class Framer {
     this.#feed(chunk, [], onEvent);
   }
 
-  #feed(chunk: Uint8Array, events: FrameEvent[], onEvent: ((event: FrameEvent) => void) | undefined): void {
+  #feed(input: Uint8Array, events: FrameEvent[], onEvent: ((event: FrameEvent) => void) | undefined): void {
+    const chunk = plainView(input);
     if (this.#delim) {
       this.#feedDelimited(chunk, this.#delim, events, onEvent);
       return;
@@ -249,7 +253,7 @@ export class Framer {
         view ??= new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         const size = view.getUint32(at, true);
         if (size >= this.#min && size <= this.#max && size <= chunk.length - at) {
-          events.push({ kind: "frame", bytes: plainView(chunk, at, at + size) });
+          events.push({ kind: "frame", bytes: chunk.subarray(at, at + size) });
           at += size;
           if (onEvent) {
             onEvent(events[0]!);
@@ -303,7 +307,7 @@ export class Framer {
         continue;
       }
       if (fresh && next !== -1 && next + dlen - at <= this.#max) {
-        const event: FrameEvent = { kind: "frame", bytes: plainView(chunk, at, next) };
+        const event: FrameEvent = { kind: "frame", bytes: chunk.subarray(at, next) };
         at = next + dlen;
         if (onEvent) onEvent(event);
         else events.push(event);
