@@ -483,20 +483,50 @@ export function parsePeerLine(line: Uint8Array, mode: Mode): PeerFrame | { bad: 
   return { kind: "data", wrap, id, content: utf8Decoder.decode(line.subarray(start)) };
 }
 
+// ReplyDecoder's states: the bytes of `ok\r\n` or `ack\r\n` matched so far.
+const AT_LINE_START = 0;
+const REPLY_PATTERNS = [OK, ACK];
+
 /**
- * Parse a reply line (without CRLF) read on an outbound link: exactly `ok`
- * or `ack`, else null (a protocol error for the caller).
+ * Reads the replies on an outbound peer link, where every line must be
+ * exactly `ok` or `ack` and CRLF (§4.4). A line is matched byte by byte as
+ * it arrives, so a busy link, which reads an `ok` per line it sends, makes
+ * no view or object per reply. At the first byte that no reply can have,
+ * the decoder reports null (a protocol error for the caller) and ignores
+ * everything after; a bad line is so caught before its end arrives.
  *
  * @example
  * ```ts
- * parseReply(new TextEncoder().encode("ok"));  // "ok"
- * parseReply(new TextEncoder().encode("OK"));  // null
+ * const d = new ReplyDecoder();
+ * const replies: Array<Reply | null> = [];
+ * d.push(new TextEncoder().encode("ok\r\nac"), replies); // replies: ["ok"]
+ * d.push(new TextEncoder().encode("k\r\nOK"), replies);  // replies: ["ok", "ack", null]
  * ```
  */
-export function parseReply(line: Uint8Array): Reply | null {
-  if (equals(line, "ok")) return "ok";
-  if (equals(line, "ack")) return "ack";
-  return null;
+export class ReplyDecoder {
+  /** Which reply the current line is (index into REPLY_PATTERNS) and how many of its bytes came. */
+  #pattern = 0;
+  #matched = AT_LINE_START;
+  #poisoned = false;
+
+  /** Append to `out` the replies `chunk` completes, in order, then null at the first bad byte. */
+  push(chunk: Uint8Array, out: Array<Reply | null>): void {
+    if (this.#poisoned) return;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (this.#matched === AT_LINE_START) this.#pattern = b === ACK[0] ? 1 : 0;
+      const pattern = REPLY_PATTERNS[this.#pattern]!;
+      if (b !== pattern[this.#matched]) {
+        this.#poisoned = true;
+        out.push(null);
+        return;
+      }
+      if (++this.#matched === pattern.length) {
+        this.#matched = AT_LINE_START;
+        out.push(this.#pattern === 0 ? "ok" : "ack");
+      }
+    }
+  }
 }
 
 /**

@@ -14,7 +14,7 @@
 import { Backoff } from "../backoff.ts";
 import { concatBytes } from "../bytes.ts";
 import type { ConnId } from "../core.ts";
-import { KEEPALIVE, LineDecoder, parseReply } from "./codec.ts";
+import { KEEPALIVE, type Reply, ReplyDecoder } from "./codec.ts";
 import { Fifo } from "./fifo.ts";
 
 /** Why a link went down (the `peer-down` reason in error.log). */
@@ -118,7 +118,9 @@ export class PeerLink {
   #lastSend = 0;
   readonly #backoff: Backoff;
   #redialAt = 0;
-  #decoder = new LineDecoder();
+  #decoder = new ReplyDecoder();
+  /** The replies of one read, reused. */
+  readonly #replies: Array<Reply | null> = [];
   /** Requests awaiting replies, oldest first: their kinds and send times (two lists, no object per line). */
   #requestKinds = new Fifo<"data" | "keepalive">();
   #requestTimes = new Fifo<number>();
@@ -170,7 +172,7 @@ export class PeerLink {
     if (this.#state !== "dialing") return;
     this.#state = "handshake";
     this.#since = now;
-    this.#decoder = new LineDecoder();
+    this.#decoder = new ReplyDecoder();
     this.#keepalive(now);
   }
 
@@ -184,8 +186,10 @@ export class PeerLink {
   /** Reply bytes arrived. */
   received(bytes: Uint8Array, now: number): void {
     if (this.#state !== "handshake" && this.#state !== "up") return;
-    for (const item of this.#decoder.push(bytes)) {
-      const reply = "line" in item ? parseReply(item.line) : null;
+    const replies = this.#replies;
+    replies.length = 0;
+    this.#decoder.push(bytes, replies);
+    for (const reply of replies) {
       const kind = this.#requestKinds.shift();
       this.#requestTimes.shift();
       if (reply === null || kind === undefined || (reply === "ok") !== (kind === "data")) {

@@ -13,8 +13,9 @@ import {
   parseClientLine,
   parseId,
   parsePeerLine,
-  parseReply,
   QUIT,
+  type Reply,
+  ReplyDecoder,
 } from "../../lib/pzog/codec.ts";
 import { decode, decodeAndParse, latin1, show, showItems } from "../fuzz/targets/pzog/codec.ts";
 
@@ -264,10 +265,20 @@ describe("peer grammar", () => {
 });
 
 describe("replies, constants and ids", () => {
-  test("replies are exactly ok or ack", () => {
-    expect(parseReply(latin1("ok"))).toBe("ok");
-    expect(parseReply(latin1("ack"))).toBe("ack");
-    for (const r of ["OK", "ok ", "", "acknowledged", "no"]) expect(parseReply(latin1(r))).toBeNull();
+  test("replies are exactly ok or ack and CRLF; the first other byte is null, and nothing follows it", () => {
+    const replies = (text: string) => {
+      const d = new ReplyDecoder();
+      const out: Array<Reply | null> = [];
+      d.push(latin1(text), out);
+      d.push(latin1("ok\r\n"), out);
+      return out;
+    };
+    expect(replies("ok\r\nack\r\n")).toEqual(["ok", "ack", "ok"]);
+    expect(replies("a")).toEqual([null]);
+    expect(replies("ac")).toEqual([null]);
+    for (const r of ["OK\r\n", "ok \r\n", "\r\n", "acknowledged\r\n", "no\r\n", "ok\n", "ack\rx"]) {
+      expect(replies(r)).toEqual([null]);
+    }
   });
 
   test("the constants are the exact wire bytes", () => {
