@@ -567,6 +567,16 @@ async function stopSystem(s: System): Promise<void> {
   if (dead) throw new Error(`${s.label}: ${deathNote(dead)}`);
 }
 
+/** Start a system, measure it with `measure`, and stop it, also when measuring fails. */
+async function measured<T>(start: Promise<System>, measure: (s: System) => Promise<T>): Promise<T> {
+  const system = await start;
+  try {
+    return await measure(system);
+  } finally {
+    await stopSystem(system);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Load: M1 (closed loop, pipelined) and M2 (open loop, fixed rate).
 
@@ -1147,21 +1157,11 @@ interface SweepResult {
  * against the sink tree measured once in the same run.
  */
 async function windowSweep(mode: string, fsync: Fsync, pool: Buffer, s: Settings): Promise<SweepResult[]> {
-  const tree = await startSinks(fsync, true, false);
-  let tr: Throughput;
-  try {
-    tr = await throughput(tree, pool, s, true);
-  } finally {
-    await stopSystem(tree);
-  }
+  const tr = await measured(startSinks(fsync, true, false), (tree) => throughput(tree, pool, s, true));
   const runs = new Map<number, Throughput[]>(SWEEP.map((w) => [w, []]));
   for (const w of [...SWEEP, ...[...SWEEP].reverse()]) {
-    const ring = await startRing(mode, fsync, { window: w, profileDir: profileDir(`${mode}-${fsync}-window-${w}`) });
-    try {
-      runs.get(w)!.push(await throughput(ring, pool, s, true));
-    } finally {
-      await stopSystem(ring);
-    }
+    const ring = startRing(mode, fsync, { window: w, profileDir: profileDir(`${mode}-${fsync}-window-${w}`) });
+    runs.get(w)!.push(await measured(ring, (r) => throughput(r, pool, s, true)));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rows = [["--window", "ring msg/s (up, down)", "mean", "vs sink tree", "µs/msg (up, down)", "M1 accepted"]];
@@ -1201,19 +1201,10 @@ const M2_DRAIN_MS = 15_000;
 
 /** M2 on a fresh ring, then on a fresh sink tree, both with --trace. */
 async function latencyPair(mode: string, fsync: Fsync, s: Settings): Promise<[Latency, Latency]> {
-  const ringT = await startRing(mode, fsync, { trace: true, profileDir: profileDir(`${mode}-${fsync}-latency`) });
-  let pzLat: Latency;
-  try {
-    pzLat = await openLoop(ringT, s.m2WarmMs, s.m2Ms, M2_DRAIN_MS);
-  } finally {
-    await stopSystem(ringT);
-  }
-  const treeT = await startSinks(fsync, true, true);
-  try {
-    return [pzLat, await openLoop(treeT, s.m2WarmMs, s.m2Ms, M2_DRAIN_MS)];
-  } finally {
-    await stopSystem(treeT);
-  }
+  const latency = (system: System) => openLoop(system, s.m2WarmMs, s.m2Ms, M2_DRAIN_MS);
+  const ring = startRing(mode, fsync, { trace: true, profileDir: profileDir(`${mode}-${fsync}-latency`) });
+  const pzLat = await measured(ring, latency);
+  return [pzLat, await measured(startSinks(fsync, true, true), latency)];
 }
 
 /** M2's table rows: end to end, then hop by hop. */
@@ -1289,27 +1280,10 @@ async function main(): Promise<void> {
       continue;
     }
     // M1 and ring throughput: pzog, then the plain sink, then the sink tree.
-    const ring = await startRing(mode, fsync, { profileDir: profileDir(`${mode}-${fsync}-throughput`) });
-    let pz: Throughput;
-    try {
-      pz = await throughput(ring, pool, s, true);
-    } finally {
-      await stopSystem(ring);
-    }
-    const single = await startSinks(fsync, false, false);
-    let sk: Throughput;
-    try {
-      sk = await throughput(single, pool, s, false);
-    } finally {
-      await stopSystem(single);
-    }
-    const tree = await startSinks(fsync, true, false);
-    let tr: Throughput;
-    try {
-      tr = await throughput(tree, pool, s, true);
-    } finally {
-      await stopSystem(tree);
-    }
+    const ring = startRing(mode, fsync, { profileDir: profileDir(`${mode}-${fsync}-throughput`) });
+    const pz = await measured(ring, (r) => throughput(r, pool, s, true));
+    const sk = await measured(startSinks(fsync, false, false), (single) => throughput(single, pool, s, false));
+    const tr = await measured(startSinks(fsync, true, false), (tree) => throughput(tree, pool, s, true));
     const anchor = rsyslogd ? await rsyslogRate(rsyslogd, fsync, pool, s.clients, s.warmMs, s.measureMs) : undefined;
 
     const [pzLat, trLat] = await latencyPair(mode, fsync, s);
