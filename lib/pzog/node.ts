@@ -28,6 +28,16 @@ import { stopRecord } from "./stop.ts";
 /** The append-only files a node writes. */
 export type LogFile = "access" | "errors" | "journal";
 
+/**
+ * How far a commit takes what was appended: to the OS (`"written"`), to the
+ * disk before it returns (`"synced"`: `--fsync always`, and the last commit
+ * before exit), or to the OS with the fsync left running on the thread
+ * pool (`"syncing"`: `--fsync interval`'s periodic commit, which promises
+ * the disk within about an interval, and would otherwise stall every line
+ * that arrives while the node waits for the disk).
+ */
+export type Durability = "written" | "synced" | "syncing";
+
 /** What a ring node does beyond a stream core's effects. */
 export interface NodeEffects extends StreamEffects {
   /**
@@ -36,8 +46,8 @@ export interface NodeEffects extends StreamEffects {
    * before this returns (the node builds every line in one scratch array).
    */
   append(file: LogFile, data: string | Uint8Array, length?: number): void;
-  /** Make everything appended (logs and spools) reach the OS, and the disk if `sync`. */
-  commit(sync: boolean): void;
+  /** Make everything appended (logs and spools) reach the OS, and the disk as `durability` says. */
+  commit(durability: Durability): void;
   /** Replace seen.snap with `snapshot`, then empty the seen journal. */
   snapshotSeen(snapshot: string): void;
   /** `--trace` (benchmarks): a line was logged; the daemon stamps it with its µs clock. */
@@ -308,7 +318,7 @@ export class RingNode implements StreamCore {
       this.#seen.expire(now, SEEN_IDLE_MS);
     }
     if (this.#uncommitted || this.#heldConns.length > 0) {
-      this.#fx.commit(this.#cfg.fsync === "always");
+      this.#fx.commit(this.#cfg.fsync === "always" ? "synced" : "written");
       this.#uncommitted = false;
       // Forwards leave before the oks: a relay killed between the two writes
       // has then passed on every line it acknowledged.
@@ -317,7 +327,7 @@ export class RingNode implements StreamCore {
     }
     if (now >= this.#syncAt) {
       this.#syncAt = now + (this.#cfg.fsync === "interval" ? this.#cfg.fsyncIntervalMs : CURSOR_EVERY_MS);
-      if (this.#cfg.fsync === "interval") this.#fx.commit(true);
+      if (this.#cfg.fsync === "interval") this.#fx.commit("syncing");
       for (const q of this.#queues.values()) q.persistCursor();
     }
     if (this.#journalLines >= SNAPSHOT_EVERY) {
@@ -613,7 +623,7 @@ export class RingNode implements StreamCore {
       status: 0,
       undelivered: [...this.#queues.values()].map((q) => [q.name, q.depth] as const),
     }));
-    this.#fx.commit(true);
+    this.#fx.commit("synced");
     this.#releaseHeld();
     for (const q of this.#queues.values()) q.persistCursor();
     this.#fx.done();

@@ -1,7 +1,9 @@
 /**
  * An append-only file for logs and journals: writes are gathered in memory
- * and go out in one write(2) per flush; `sync` adds fsync(2); `reopen`
- * closes and opens the same path again (after logrotate renamed the file).
+ * and go out in one write(2) per flush; `sync` adds fsync(2), and
+ * `syncBehind` starts one on the runtime's thread pool instead of waiting
+ * for it; `reopen` closes and opens the same path again (after logrotate
+ * renamed the file).
  *
  * Appends are copied into one growable buffer, kept from flush to flush,
  * and a string is encoded straight into it: a busy log appends a line per
@@ -10,7 +12,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { closeSync, fsyncSync, openSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, openSync } from "node:fs";
 import { writeAll } from "./files.ts";
 
 const MIN_CAPACITY = 4096;
@@ -39,6 +41,12 @@ export class AppendFile {
   #length = 0;
   /** Written since the last fsync. */
   #dirty = false;
+  /** A {@link syncBehind} fsync has not finished yet. */
+  #syncing = false;
+  /** Counts the descriptors opened: a background fsync of an earlier one reports nothing. */
+  #opened = 0;
+  /** A background fsync failed: thrown by the next call that writes. */
+  #failure: unknown = undefined;
 
   /** Opens (creating with `mode`) at once, so a bad path fails at start-up. */
   constructor(path: string, mode = 0o644) {
@@ -80,8 +88,9 @@ export class AppendFile {
     this.#buf = next;
   }
 
-  /** Write what is queued. Throws the errno error (ENOSPC…) on failure. */
+  /** Write what is queued. Throws the errno error (ENOSPC…) on failure, or a background fsync's. */
   flush(): void {
+    if (this.#failure !== undefined) throw this.#failure;
     if (this.#length === 0) return;
     const data = this.#buf.subarray(0, this.#length);
     this.#length = 0;
@@ -97,17 +106,51 @@ export class AppendFile {
     this.#dirty = false;
   }
 
+  /**
+   * Flush, then start an fsync on the thread pool (if anything was written
+   * since the last fsync and none is under way) and return at once: the
+   * bytes are on disk a few milliseconds later, while the caller goes on.
+   * A failure is thrown by the next flush, sync or syncBehind.
+   *
+   * @example
+   * ```ts
+   * access.syncBehind(); // every second: on disk soon, no wait on the disk now
+   * ```
+   */
+  syncBehind(): void {
+    this.flush();
+    if (!this.#dirty || this.#syncing) return;
+    this.#dirty = false;
+    this.#syncing = true;
+    const opened = this.#opened;
+    fsync(this.#fd, (err) => {
+      if (opened !== this.#opened) return;
+      this.#syncing = false;
+      if (err) this.#failure ??= err;
+    });
+  }
+
   /** Flush, close, and open the path again (a new file if it was renamed). */
   reopen(): void {
     this.flush();
-    this.#dirty = false;
-    closeSync(this.#fd);
+    this.#closeFd();
     this.#fd = openSync(this.path, "a", this.#mode);
   }
 
-  /** Flush and close. */
+  /** Flush and close; the descriptor is closed even when the flush throws. */
   close(): void {
-    this.flush();
+    try {
+      this.flush();
+    } finally {
+      this.#closeFd();
+    }
+  }
+
+  /** A background fsync of the descriptor still under way no longer reports. */
+  #closeFd(): void {
+    this.#syncing = false;
+    this.#dirty = false;
+    this.#opened++;
     closeSync(this.#fd);
   }
 }

@@ -215,7 +215,7 @@ function countingNode(self: number) {
     dialed.has(conn) ? `link +${(dialed.get(conn)! - self + ring.length) % ring.length}` : inbound.get(conn) ?? "?";
   const fx: NodeEffects = {
     append: uncounted((file) => count(`append ${file}`)),
-    commit: uncounted((sync) => count(sync ? "commit with fsync" : "commit")),
+    commit: uncounted((durability) => count(durability === "written" ? "commit" : `commit ${durability}`)),
     send: uncounted((conn, bytes) => {
       count(`send call to ${label(conn)}`);
       written.add(conn);

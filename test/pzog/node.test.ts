@@ -13,7 +13,7 @@ import type { ConnId, StreamAddress, StreamPeer } from "../../lib/core.ts";
 import type { Mode } from "../../lib/pzog/codec.ts";
 import type { FsyncPolicy } from "../../lib/pzog/config.ts";
 import type { LinkState } from "../../lib/pzog/link.ts";
-import { type LogFile, type NodeEffects, type NodeSettings, RingNode } from "../../lib/pzog/node.ts";
+import { type Durability, type LogFile, type NodeEffects, type NodeSettings, RingNode } from "../../lib/pzog/node.ts";
 import { PeerQueue, type SpoolStore } from "../../lib/pzog/queue.ts";
 import { defaultRing } from "../../lib/pzog/ring.ts";
 import { SeenSet } from "../../lib/pzog/seen.ts";
@@ -83,7 +83,7 @@ const MEMBERS = new Map(ring.map((m) => [m.host, m.index]));
 
 type Call =
   | ["append", LogFile, string]
-  | ["commit", boolean]
+  | ["commit", Durability]
   | ["send", ConnId, string]
   | ["close", ConnId]
   | ["abort", ConnId]
@@ -98,7 +98,7 @@ class Recorder {
   readonly effects: NodeEffects = {
     append: (file, data, length) =>
       this.calls.push(["append", file, text(part(data, length)).replace(/^\S+ \S+ /, "")]),
-    commit: (sync) => this.calls.push(["commit", sync]),
+    commit: (durability) => this.calls.push(["commit", durability]),
     send: (conn, bytes) => this.calls.push(["send", conn, dec.decode(bytes)]),
     close: (conn) => this.calls.push(["close", conn]),
     abort: (conn) => this.calls.push(["abort", conn]),
@@ -155,7 +155,7 @@ describe("RingNode: a turn commits before it replies (§5.4)", () => {
     expect(fx.take()).toEqual([
       ["append", "access", "hello ring\n"],
       ["append", "journal", "2.1000.1\n"],
-      ["commit", false],
+      ["commit", "written"],
       ["send", dials.get(3)!, "2#2.1000.1 hello ring\r\n"],
       ["send", dials.get(4)!, "2#2.1000.1 hello ring\r\n"],
       ["send", 1, "ok\r\n"],
@@ -173,16 +173,16 @@ describe("RingNode: a turn commits before it replies (§5.4)", () => {
     ]);
   });
 
-  test("with --fsync always every turn is synced; with interval, a sync comes at each interval", () => {
+  test("with --fsync always every turn is synced; with interval, an fsync starts in the background at each interval", () => {
     const always = makeNode(0, { fsync: "always" });
     always.node.opened(1, CLIENT, 0);
     always.node.received(1, b("a\r\n"), 5);
     always.node.tick(5);
-    expect(always.fx.take().filter((c) => c[0] === "commit")).toEqual([["commit", true]]);
+    expect(always.fx.take().filter((c) => c[0] === "commit")).toEqual([["commit", "synced"]]);
     const interval = makeNode(0, { fsync: "interval", fsyncIntervalMs: 1000 });
     expect(interval.node.nextDeadline()).toBe(1000);
     interval.node.tick(1000);
-    expect(interval.fx.take()).toEqual([["commit", true]]);
+    expect(interval.fx.take()).toEqual([["commit", "syncing"]]);
     expect(interval.node.nextDeadline()).toBe(2000);
   });
 
@@ -191,7 +191,7 @@ describe("RingNode: a turn commits before it replies (§5.4)", () => {
     node.opened(1, CLIENT, 0);
     node.received(1, b("keepalive\r\n"), 0);
     node.tick(0);
-    expect(fx.take()).toEqual([["commit", false], ["send", 1, "ack\r\n"]]);
+    expect(fx.take()).toEqual([["commit", "written"], ["send", 1, "ack\r\n"]]);
   });
 });
 
@@ -350,7 +350,7 @@ describe("RingNode stop (§6.3)", () => {
     expect(end.filter((c) => c[0] === "abort").length).toBe(4);
     expect(end.slice(-3)).toEqual([
       ["append", "errors", "stop lg sigterm status=0 undelivered la=0 test=0 sm=0 g=0\n"],
-      ["commit", true],
+      ["commit", "synced"],
       ["done"],
     ]);
   });

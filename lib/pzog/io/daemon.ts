@@ -27,7 +27,7 @@ import { onSignals } from "../../runtime/signals.ts";
 import { parseId } from "../codec.ts";
 import { type DaemonConfig, PZOG_VERSION } from "../config.ts";
 import { logTimestamp } from "../escape.ts";
-import { type LogFile, type NodeEffects, RingNode } from "../node.ts";
+import { type Durability, type LogFile, type NodeEffects, RingNode } from "../node.ts";
 import type { PeerQueue } from "../queue.ts";
 import type { Ring } from "../ring.ts";
 import { SeenSet } from "../seen.ts";
@@ -147,7 +147,7 @@ class Files {
   readonly trace: AppendFile | undefined;
   readonly spools: SpoolFile[] = [];
   readonly queues = new Map<number, PeerQueue>();
-  /** Every file a commit flushes: spools first, then the logs. */
+  /** Every file a commit flushes: spools first, then the logs (not the trace, which is never fsynced). */
   readonly #all: Array<SpoolFile | AppendFile>;
 
   /** `errors` is open already: a failure to open the others is recorded there. */
@@ -161,17 +161,20 @@ class Files {
       this.queues.set(m.index, queue);
       this.spools.push(file);
     }
-    const logs = [this.access, this.errors, this.journal, this.trace].filter((f) => f !== undefined);
+    const logs = [this.access, this.errors, this.journal].filter((f) => f !== undefined);
     this.#all = [...this.spools, ...logs];
   }
 
-  /** Written to the OS, and to the disk if `sync` (only what changed is fsynced). */
-  commit(sync: boolean): void {
+  /** Written to the OS, and to the disk as `durability` says (only what changed is fsynced). */
+  commit(durability: Durability): void {
     try {
       for (const f of this.#all) {
-        if (sync) f.sync();
+        if (durability === "synced") f.sync();
+        else if (durability === "syncing") f.syncBehind();
         else f.flush();
       }
+      // A benchmark's record of when lines were logged: the bench's sink does not fsync its own either.
+      this.trace?.flush();
     } catch (err) {
       throw new Fatal(`cannot write logs or spool: ${describeError(err)}`, EX.SOFTWARE);
     }
@@ -179,6 +182,7 @@ class Files {
 
   close(): void {
     for (const f of this.#all) f.close();
+    this.trace?.close();
   }
 }
 
@@ -233,9 +237,9 @@ async function serve(cfg: DaemonConfig, log: Log, lastWords: LastWords): Promise
     errors: files.errors,
     journal: files.journal,
   };
-  const commit = (sync: boolean) => {
+  const commit = (durability: Durability) => {
     try {
-      files.commit(sync);
+      files.commit(durability);
     } catch (err) {
       throw err instanceof Fatal ? lastWords.failing("write", err) : err;
     }
@@ -276,7 +280,7 @@ async function serve(cfg: DaemonConfig, log: Log, lastWords: LastWords): Promise
       runner.touch();
     },
     hangup: () => {
-      commit(cfg.fsync !== "never");
+      commit(cfg.fsync === "never" ? "written" : "synced");
       files.access.reopen();
       files.errors.reopen();
       node.reopened(runner.now());

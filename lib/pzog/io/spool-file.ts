@@ -110,6 +110,11 @@ export class SpoolFile implements SpoolStore {
     this.#appender.sync();
   }
 
+  /** Flush, and start an fsync on the thread pool (AppendFile.syncBehind). */
+  syncBehind(): void {
+    this.#appender.syncBehind();
+  }
+
   /** Sync and close. */
   close(): void {
     this.#appender.sync();

@@ -259,4 +259,55 @@ export const cases: Case[] = [
         assert.equal(readFileSync(path, "utf8"), "one\ntwo!\n" + "two!\n" + "-".repeat(59));
       }),
   },
+  {
+    name: "an AppendFile's syncBehind writes at once and fsyncs in the background, once at a time",
+    run: () =>
+      withTempDir(async (dir) => {
+        const path = join(dir, "log");
+        const log = new AppendFile(path);
+        log.append("a\n");
+        log.syncBehind();
+        assert.equal(readFileSync(path, "utf8"), "a\n");
+        // A second call while the first fsync runs writes, and leaves the fsync for later.
+        log.append("b\n");
+        log.syncBehind();
+        assert.equal(readFileSync(path, "utf8"), "a\nb\n");
+        log.append("c\n");
+        log.reopen();
+        await sleep(20);
+        log.syncBehind();
+        log.close();
+        assert.equal(readFileSync(path, "utf8"), "a\nb\nc\n");
+      }),
+  },
+  {
+    name: "an AppendFile throws a failed background fsync from its next flush",
+    run: () =>
+      withTempDir(async (dir) => {
+        // A FIFO takes writes but not fsync (EINVAL): a failure the test can cause.
+        const path = join(dir, "fifo");
+        makeFifo(path, 0o600);
+        const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        try {
+          const log = new AppendFile(path);
+          log.append("x\n");
+          log.syncBehind();
+          const until = Date.now() + 10_000;
+          let thrown: unknown;
+          while (thrown === undefined && Date.now() < until) {
+            await sleep(5);
+            try {
+              log.flush();
+            } catch (err) {
+              thrown = err;
+            }
+          }
+          assert.equal(errorCode(thrown), "EINVAL");
+          assert.throws(() => log.syncBehind(), (err) => errorCode(err) === "EINVAL");
+          assert.throws(() => log.close(), (err) => errorCode(err) === "EINVAL");
+        } finally {
+          closeSync(reader);
+        }
+      }),
+  },
 ];
