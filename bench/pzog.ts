@@ -33,11 +33,12 @@
  *    --long), round robin over the five entry nodes, one connection each,
  *    after an unmeasured warm-up: 20,000 lines paced at 5,000 msg/s, then
  *    1 s (5 s with --long) at 500 msg/s. The fast part is there for the JIT:
- *    a node started at 500 msg/s goes on compiling for 20–40 s, and those
- *    compiles, not the work, are what M2's tail measured (see M2_FAST_LINES). Latency = client
- *    write time → the append on the LAST of the five nodes, from the nodes'
- *    `--trace` files (µs of performance.timeOrigin + performance.now(), one
- *    host clock); p50 and p99. Baseline: the sink tree, which writes the same
+ *    a node started at 500 msg/s goes on compiling for 20–40 s, and M2's
+ *    tail then measured those compiles more than the ring (see
+ *    M2_FAST_LINES). Latency = client write time → the append on the LAST
+ *    of the five nodes, from the nodes' `--trace` files (µs of
+ *    performance.timeOrigin + performance.now(), one host clock; the table
+ *    warns if the wall clock moved during M2); p50 and p99. Baseline: the sink tree, which writes the same
  *    trace records. The spec's initial target is p99 ≤ 5 × baseline. The
  *    same traces split it into hops (write → entry's log, entry → relay,
  *    relay → leaf), shown as p50/p99 for both, to say where time goes. Every
