@@ -12,6 +12,7 @@ import { KDOSD_CALL_ARGS } from "../../../../lib/kdos/call-args.ts";
 import { KDOSD_ARGS, KDOSD_SINGLE_DASH, kdosdConfig, parseMode, windowOption } from "../../../../lib/kdos/config.ts";
 import { parseSize } from "../../../../lib/kdos/sizes.ts";
 import { outcome } from "../../expect.ts";
+import { commandLines, optionWords } from "../../argv.ts";
 import { defineTarget } from "../../target.ts";
 
 const config = (argv: string[], vperrorPrint?: string) =>
@@ -42,24 +43,14 @@ const sizeSpellings = (bytes: number) =>
   fc.constantFrom(...(Object.keys(UNITS) as (keyof typeof UNITS)[]))
     .map((u) => (bytes > 0 && bytes % UNITS[u] === 0 ? `${bytes / UNITS[u]}${u}` : String(bytes)));
 
-const WORDS = [
-  ...Object.keys(KDOSD_ARGS).map((k) => `--${k}`),
-  ...KDOSD_SINGLE_DASH.map((k) => `-${k}`),
-  "--",
-  "-x",
-  "--nope",
-];
+const WORDS = optionWords(KDOSD_ARGS, [...KDOSD_SINGLE_DASH.map((k) => `-${k}`), "--", "-x", "--nope"]);
 
 /** Command lines of kdosd's options with plausible and implausible values. */
-const argvArb = fc.array(
-  fc.oneof(
-    fc.constantFrom(...WORDS),
-    fc.constantFrom("0", "1", "511", "512", "65507", "65508", "48000", "48001", "1K", "1G", "2G", "0660", "8", "17777"),
-    fc.constantFrom("none", "/w:4K:0", "/w:4097:0", "udp!127.0.0.1!7010", "unix!/run/k", "linux", "legacy", "lf"),
-    fc.constantFrom("--mailbox=none", "--gateway=unix!/run/k", "--window=none", "--flags=legacy"),
-    fc.string({ maxLength: 6 }),
-  ),
-  { maxLength: 8 },
+const argvArb = commandLines(
+  WORDS,
+  fc.constantFrom("0", "1", "511", "512", "65507", "65508", "48000", "48001", "1K", "1G", "2G", "0660", "8", "17777"),
+  fc.constantFrom("none", "/w:4K:0", "/w:4097:0", "udp!127.0.0.1!7010", "unix!/run/k", "linux", "legacy", "lf"),
+  fc.constantFrom("--mailbox=none", "--gateway=unix!/run/k", "--window=none", "--flags=legacy"),
 );
 
 /** kdosd's command lines. */

@@ -10,6 +10,7 @@ import { parseOptions, UsageError } from "../../../../lib/cli.ts";
 import { Fatal } from "../../../../lib/exit.ts";
 import { chooseRing, ConfigError, daemonConfig, PZOG_ARGS, showConfig } from "../../../../lib/pzog/config.ts";
 import { outcome } from "../../expect.ts";
+import { commandLines, optionWords } from "../../argv.ts";
 import { defineTarget } from "../../target.ts";
 
 const pzog = (argv: string[], hostname = "lg.example.org", ringText?: string) =>
@@ -62,8 +63,7 @@ const numberCase = fc.constantFrom(...NUMBERS).chain((n) => {
   );
 });
 
-const WORDS = [
-  ...Object.keys(PZOG_ARGS).map((k) => `--${k}`),
+const WORDS = optionWords(PZOG_ARGS, [
   "-p",
   "-T",
   "-j",
@@ -77,37 +77,33 @@ const WORDS = [
   "-",
   "-x",
   "--nope",
-];
+]);
 
 /** Command lines of pzog's options with plausible and implausible values. */
-const argvArb = fc.array(
-  fc.oneof(
-    fc.constantFrom(...WORDS),
-    fc.constantFrom(
-      "0",
-      "1",
-      "65535",
-      "65536",
-      "0.001",
-      "-1",
-      "1.5",
-      "la",
-      "lg",
-      "g",
-      "0.2.2",
-      "0.3",
-      "never",
-      "interval",
-      "",
-    ),
-    fc.tuple(
-      fc.constantFrom(...WORDS.filter((w) => w.startsWith("--"))),
-      fc.constantFrom("1", "x", "", "0.3", "la=a,test=b,lg=c,sm=d,g=e"),
-    )
-      .map(([o, v]) => `${o}=${v}`),
-    fc.string({ maxLength: 6 }),
+const argvArb = commandLines(
+  WORDS,
+  fc.constantFrom(
+    "0",
+    "1",
+    "65535",
+    "65536",
+    "0.001",
+    "-1",
+    "1.5",
+    "la",
+    "lg",
+    "g",
+    "0.2.2",
+    "0.3",
+    "never",
+    "interval",
+    "",
   ),
-  { maxLength: 8 },
+  fc.tuple(
+    fc.constantFrom(...WORDS.filter((w) => w.startsWith("--"))),
+    fc.constantFrom("1", "x", "", "0.3", "la=a,test=b,lg=c,sm=d,g=e"),
+  )
+    .map(([o, v]) => `${o}=${v}`),
 );
 
 /** The `-j` report as key → value, ring lines as one entry. */

@@ -10,6 +10,7 @@ import { parseOptions, UsageError } from "../../../../lib/cli.ts";
 import { Fatal } from "../../../../lib/exit.ts";
 import { PSPROG_ARGS, psprogConfig, showPsprogConfig } from "../../../../lib/pzog/psprog-options.ts";
 import { outcome } from "../../expect.ts";
+import { commandLines, optionWords } from "../../argv.ts";
 import { defineTarget } from "../../target.ts";
 
 const enc = new TextEncoder();
@@ -20,8 +21,7 @@ function psprog(argv: string[], ringText?: string, seed = 42) {
   return { cfg, warnings };
 }
 
-const WORDS = [
-  ...Object.keys(PSPROG_ARGS).map((k) => `--${k}`),
+const WORDS = optionWords(PSPROG_ARGS, [
   "-r",
   "-s",
   "-T",
@@ -34,33 +34,29 @@ const WORDS = [
   "-V",
   "--",
   "-x",
-];
+]);
 
 const RING_FILE = "la 10.0.0.1 7001\ntest 10.0.0.2\nlg 10.0.0.3\nsm 10.0.0.4\ng 10.0.0.5\n";
 
 /** Command lines of psprog's options with plausible and implausible values. */
-const argvArb = fc.array(
-  fc.oneof(
-    fc.constantFrom(...WORDS),
-    fc.constantFrom(
-      "0",
-      "1",
-      "-1",
-      "0.5",
-      "86400",
-      "86401",
-      "65536",
-      "4294967295",
-      "4294967296",
-      "la",
-      "lg",
-      "10.0.0.3",
-    ),
-    fc.constantFrom("hello", "keepalive", "quit", "", "a\tb", "a\u0001", "x".repeat(61), "x".repeat(480)),
-    fc.constantFrom("la=a,test=b,lg=c,sm=d,g=e", "la=a"),
-    fc.string({ maxLength: 6 }),
+const argvArb = commandLines(
+  WORDS,
+  fc.constantFrom(
+    "0",
+    "1",
+    "-1",
+    "0.5",
+    "86400",
+    "86401",
+    "65536",
+    "4294967295",
+    "4294967296",
+    "la",
+    "lg",
+    "10.0.0.3",
   ),
-  { maxLength: 8 },
+  fc.constantFrom("hello", "keepalive", "quit", "", "a\tb", "a\u0001", "x".repeat(61), "x".repeat(480)),
+  fc.constantFrom("la=a,test=b,lg=c,sm=d,g=e", "la=a"),
 );
 
 /** Valid fixed content per §4.2, judged independently of the codec: 1..479 octets, no controls, no keyword. */
