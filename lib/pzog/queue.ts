@@ -16,8 +16,11 @@ import { splitRecords, WRAP_LEAF, WRAP_RELAY } from "./spool.ts";
 
 /**
  * Where a queue keeps its bytes: the spool of exact wire lines, and the
- * cursor (byte offset of the first unacknowledged line). Synchronous; a
- * failure throws and ends the daemon.
+ * cursor (byte offset of the first unacknowledged line). A failure throws
+ * and ends the daemon. Everything is synchronous except that a stored
+ * cursor may land a little later (the daemon's store writes it on the
+ * thread pool, and throws its failure from a later call), which only ever
+ * leaves an older cursor, never a newer one.
  */
 export interface SpoolStore {
   /** Add bytes at the end of the spool. */

@@ -1,11 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodePeerData, type Wrap } from "../../lib/pzog/codec.ts";
 import { openPeerQueue, type SpoolFile } from "../../lib/pzog/io/spool-file.ts";
 import { PeerQueue, RESTART_AT, type SpoolStore } from "../../lib/pzog/queue.ts";
+import { errorCode } from "../../lib/errno.ts";
 import { tempDir } from "../helpers/fs.ts";
+import { waitFor } from "../helpers/net.ts";
 
 /** A queue on its spool files, as the daemon pairs them: the queue's logic, the file's flush and sync; closing stores the cursor, as the daemon does at stop. */
 class FileQueue {
@@ -201,6 +203,26 @@ describe("PeerQueue persistence (§5.5)", () => {
     const again = FileQueue.open(dir, "sm");
     expect(again.name).toBe("sm");
     again.close();
+  });
+
+  test("a cursor stored in the background that fails is thrown by the spool's next flush", async () => {
+    const dir = tempDir("q");
+    const q = FileQueue.open(dir, "sm");
+    q.append(line(1));
+    q.next();
+    q.acked();
+    rmSync(dir, { recursive: true });
+    q.persistAck();
+    const failure = (call: () => void) => {
+      try {
+        call();
+        return undefined;
+      } catch (err) {
+        return errorCode(err);
+      }
+    };
+    expect(await waitFor("the failed cursor store", () => failure(() => q.flush()))).toBe("ENOENT");
+    expect(failure(() => q.sync())).toBe("ENOENT");
   });
 
   test("opening creates the spool and cursor files", () => {

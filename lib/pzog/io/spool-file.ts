@@ -1,7 +1,8 @@
 /**
  * A peer queue's store on disk (§5.5): the append-only spool `<name>.q` of
  * exact wire lines and `<name>.ack`, the byte offset of the first
- * unacknowledged line, replaced atomically. Opening recovers from a crash:
+ * unacknowledged line, replaced atomically (the periodic stores on the
+ * thread pool, see ReplacingFile). Opening recovers from a crash:
  * a torn last record is cut off, and a spool with more acknowledged than
  * the queue's restart threshold (1 MiB) is compacted.
  *
@@ -10,7 +11,7 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { AppendFile } from "../../runtime/append-file.ts";
-import { replaceFile } from "../../runtime/atomic-file.ts";
+import { replaceFile, ReplacingFile } from "../../runtime/atomic-file.ts";
 import { writeAll } from "../../runtime/files.ts";
 import { PeerQueue, RESTART_AT, type SpoolState, type SpoolStore } from "../queue.ts";
 import { wholeRecords } from "../spool.ts";
@@ -32,13 +33,13 @@ const CHUNK = 64 * 1024;
  * ```
  */
 export class SpoolFile implements SpoolStore {
-  readonly #ackPath: string;
+  readonly #cursor: ReplacingFile;
   readonly #appender: AppendFile;
   /** A second descriptor, not O_APPEND, for positional reads, patches and truncation. */
   readonly #fd: number;
 
   private constructor(path: string, ackPath: string) {
-    this.#ackPath = ackPath;
+    this.#cursor = new ReplacingFile(ackPath);
     this.#appender = new AppendFile(path);
     this.#fd = openSync(path, "r+");
   }
@@ -61,14 +62,14 @@ export class SpoolFile implements SpoolStore {
       // The cursor goes to 0 first: a crash in between resends acknowledged
       // lines (dropped again by id) but never skips unacknowledged ones.
       const rest = readFileSync(path).subarray(ack);
-      file.#writeCursor(0, true);
+      file.#cursor.replaceNow("0\n");
       file.close();
       replaceFile(path, rest);
       ack = 0;
       file = new SpoolFile(path, ackPath);
       size = rest.length;
     }
-    file.storeCursor(ack);
+    file.#cursor.replaceNow(`${ack}\n`, { durable: false });
     return { file, state: { size, ack, lines: file.#countRecords(ack, size) } };
   }
 
@@ -88,42 +89,46 @@ export class SpoolFile implements SpoolStore {
     writeAll(this.#fd, Uint8Array.of(byte), offset);
   }
 
-  /** Atomic, not durable: a cursor found older after a power loss only resends lines (0.3 drops them by id). */
+  /**
+   * Atomic, not durable, in the background: a cursor found older after a
+   * crash only resends lines (0.3 drops them by id). A failure is thrown by
+   * the next flush, sync or syncBehind.
+   */
   storeCursor(offset: number): void {
-    this.#writeCursor(offset, false);
+    this.#cursor.replace(`${offset}\n`);
   }
 
   /** Cursor 0 must be on disk before the spool is emptied, or a power loss could leave it past new lines. */
   restart(): void {
-    this.#writeCursor(0, true);
+    this.#cursor.replaceNow("0\n");
     this.flush();
     ftruncateSync(this.#fd, 0);
   }
 
   /** Write what was appended to the file. */
   flush(): void {
+    this.#cursor.check();
     this.#appender.flush();
   }
 
   /** Flush, and fsync if anything was written since the last sync. */
   sync(): void {
+    this.#cursor.check();
     this.#appender.sync();
   }
 
   /** Flush, and start an fsync on the thread pool (AppendFile.syncBehind). */
   syncBehind(): void {
+    this.#cursor.check();
     this.#appender.syncBehind();
   }
 
-  /** Sync and close. */
+  /** Sync and close; a cursor still being stored in the background is written now. */
   close(): void {
+    this.#cursor.settle();
     this.#appender.sync();
     this.#appender.close();
     closeSync(this.#fd);
-  }
-
-  #writeCursor(offset: number, durable: boolean): void {
-    replaceFile(this.#ackPath, `${offset}\n`, { durable });
   }
 
   /** Cut a torn last record (a crash mid-append); returns the size of the whole records. */

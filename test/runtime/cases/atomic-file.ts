@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { errorCode } from "../../../lib/errno.ts";
-import { createFile, replaceFile, syncDirectory } from "../../../lib/runtime/atomic-file.ts";
+import { createFile, replaceFile, ReplacingFile, syncDirectory } from "../../../lib/runtime/atomic-file.ts";
 import { closeQuietly } from "../../../lib/runtime/files.ts";
 import { runCommand } from "../../../lib/runtime/process.ts";
 import { sleep } from "../../../lib/runtime/time.ts";
@@ -158,6 +158,70 @@ export const cases: Case[] = [
         symlinkSync(join(dir, "elsewhere"), join(dir, "link"));
         assert.throws(() => createFile(join(dir, "link"), "x"), code("EEXIST"));
         assert.throws(() => readFileSync(join(dir, "elsewhere")), code("ENOENT"));
+      }),
+  },
+  {
+    name: "a ReplacingFile replaces in the background, the newest content lands last, and no temporary file stays",
+    run: () =>
+      withTempDir(async (dir) => {
+        const path = join(dir, "sm.ack");
+        const cursor = new ReplacingFile(path);
+        for (let offset = 0; offset <= 50; offset++) cursor.replace(`${offset}\n`);
+        assert.equal(cursor.busy, true);
+        await waitFor("the background replacements", () => !cursor.busy);
+        assert.equal(readFileSync(path, "utf8"), "50\n");
+        assert.deepEqual(readdirSync(dir), ["sm.ack"]);
+      }),
+  },
+  {
+    name:
+      "a ReplacingFile's replaceNow and settle write at once, and the background replacement they supersede never lands",
+    run: () =>
+      withTempDir(async (dir) => {
+        const path = join(dir, "sm.ack");
+        const cursor = new ReplacingFile(path);
+        cursor.replace("1\n");
+        cursor.replaceNow("0\n");
+        assert.equal(readFileSync(path, "utf8"), "0\n");
+        await waitFor("the superseded replacement", () => !cursor.busy);
+        assert.equal(readFileSync(path, "utf8"), "0\n");
+        cursor.replace("7\n");
+        cursor.replace("8\n");
+        cursor.replace("9\n");
+        cursor.settle();
+        assert.equal(readFileSync(path, "utf8"), "9\n");
+        await waitFor("the superseded replacements", () => !cursor.busy);
+        assert.equal(readFileSync(path, "utf8"), "9\n");
+        assert.deepEqual(readdirSync(dir), ["sm.ack"]);
+        cursor.settle(); // nothing under way: nothing to do
+        assert.equal(readFileSync(path, "utf8"), "9\n");
+        // A synchronous write is the newest content: settle never brings back an older one.
+        cursor.replace("10\n");
+        cursor.replaceNow("0\n");
+        cursor.settle();
+        assert.equal(readFileSync(path, "utf8"), "0\n");
+        await waitFor("the superseded replacement", () => !cursor.busy);
+        assert.equal(readFileSync(path, "utf8"), "0\n");
+      }),
+  },
+  {
+    name: "a ReplacingFile keeps a background failure and throws it from check and the next replace",
+    run: () =>
+      withTempDir(async (dir) => {
+        const cursor = new ReplacingFile(join(dir, "gone", "sm.ack"));
+        cursor.replace("1\n");
+        await waitFor("the failed replacement", () => !cursor.busy);
+        assert.throws(() => cursor.check(), code("ENOENT"));
+        assert.throws(() => cursor.replace("2\n"), code("ENOENT"));
+        // At closing time, content that did not land is written now, and fails now.
+        assert.throws(() => cursor.settle(), code("ENOENT"));
+        // A planted symlink in place of the temporary file is refused, not followed.
+        const planted = new ReplacingFile(join(dir, "lg.ack"));
+        symlinkSync(join(dir, "victim"), join(dir, `.lg.ack.${process.pid}.behind`));
+        planted.replace("1\n");
+        await waitFor("the refused replacement", () => !planted.busy);
+        assert.throws(() => planted.check(), code("ELOOP"));
+        assert.throws(() => readFileSync(join(dir, "victim")), code("ENOENT"));
       }),
   },
   {
