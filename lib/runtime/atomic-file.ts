@@ -143,10 +143,8 @@ export class ReplacingFile {
   readonly #tmp: string;
   /** A background replacement is under way. */
   #running = false;
-  /** Content given while one ran: the next to write. */
-  #waiting: string | Uint8Array | undefined;
-  /** The newest content given, and whether it is in place. */
-  #newest: string | Uint8Array | undefined;
+  /** The newest content given, and whether it is in place (if not, it is the next to write). */
+  #newest: string | Uint8Array = "";
   #landed = true;
   /** Bumped by a synchronous write: a background replacement of an older generation gives up. */
   #generation = 0;
@@ -157,7 +155,7 @@ export class ReplacingFile {
     this.#tmp = temporaryPath(path, "behind");
   }
 
-  /** A background replacement is under way (or waiting to start). */
+  /** A background replacement is under way. */
   get busy(): boolean {
     return this.#running;
   }
@@ -167,13 +165,11 @@ export class ReplacingFile {
     this.check();
     this.#newest = data;
     this.#landed = false;
-    if (this.#running) this.#waiting = data;
-    else this.#start(data);
+    if (!this.#running) this.#start();
   }
 
   /** Replace the content now, as {@linkcode replaceFile} does, superseding any background replacement. */
   replaceNow(data: string | Uint8Array, opts: ReplaceOptions = {}): void {
-    this.#waiting = undefined;
     if (this.#running) {
       this.#generation++;
       unlinkQuietly(this.#tmp);
@@ -190,7 +186,7 @@ export class ReplacingFile {
    * background replacement still runs, waits or failed.
    */
   settle(opts: ReplaceOptions = { durable: false }): void {
-    if (!this.#landed && this.#newest !== undefined) this.replaceNow(this.#newest, opts);
+    if (!this.#landed) this.replaceNow(this.#newest, opts);
   }
 
   /** Throw the errno error of a failed background replacement, if there was one. */
@@ -198,13 +194,12 @@ export class ReplacingFile {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  #start(data: string | Uint8Array): void {
+  #start(): void {
     this.#running = true;
-    void this.#write(data).then(() => {
+    void this.#write(this.#newest).then(() => {
       this.#running = false;
-      const next = this.#waiting;
-      this.#waiting = undefined;
-      if (next !== undefined && this.#failure === undefined) this.#start(next);
+      // Content given meanwhile goes next.
+      if (!this.#landed && this.#failure === undefined) this.#start();
     });
   }
 
