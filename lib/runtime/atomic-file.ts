@@ -135,14 +135,16 @@ function temporaryPath(path: string, suffix: string): string {
  * const cursor = new ReplacingFile(join(spoolDir, "sm.ack"));
  * cursor.replace(`${offset}\n`);               // every second; no waiting on the disk
  * cursor.replaceNow("0\n", { durable: true }); // before the spool is emptied
+ * await cursor.idle();                         // before exit: nothing left running
  * cursor.settle();                             // at close: the newest content is in place
  * ```
  */
 export class ReplacingFile {
   readonly path: string;
   readonly #tmp: string;
-  /** A background replacement is under way. */
+  /** A background replacement is under way: {@link #chain}. */
   #running = false;
+  #chain: Promise<void> = Promise.resolve();
   /** The newest content given, and whether it is in place (if not, it is the next to write). */
   #newest: string | Uint8Array = "";
   #landed = true;
@@ -155,9 +157,13 @@ export class ReplacingFile {
     this.#tmp = temporaryPath(path, "behind");
   }
 
-  /** A background replacement is under way. */
-  get busy(): boolean {
-    return this.#running;
+  /**
+   * Resolves once no background replacement runs, content given meanwhile
+   * included: before a process exits, so that no replacement is cut off
+   * halfway (its temporary file left behind).
+   */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#chain;
   }
 
   /** Replace the content (a string as UTF-8) in the background. Throws an earlier replacement's failure. */
@@ -196,7 +202,7 @@ export class ReplacingFile {
 
   #start(): void {
     this.#running = true;
-    void this.#write(this.#newest).then(() => {
+    this.#chain = this.#write(this.#newest).then(() => {
       this.#running = false;
       // Content given meanwhile goes next.
       if (!this.#landed && this.#failure === undefined) this.#start();

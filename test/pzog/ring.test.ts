@@ -3,6 +3,8 @@
  * every line any node accepts reaches all five access.logs exactly once.
  */
 import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { ringForTests, TestRing } from "./testring.ts";
 
 /** Every node holds exactly `expected` (sorted bodies), no line twice. */
@@ -59,5 +61,24 @@ describe("a healthy ring", () => {
     for (const line of lines) expect(line.split(" ")[2]).toBe("la");
     await ring.converge(ring.nodes[0]!.access().length);
     expectAllHold(ring, acked(ring));
+  });
+
+  test("stopped right after a burst, every node leaves its cursors whole and no temporary file", async () => {
+    const before = ring.nodes[0]!.access().length;
+    expect((await ring.psprog(["-n", "300", "-i", "0"])).code).toBe(0);
+    await ring.converge(before + 300);
+    // Acknowledged within the last second: each node stores its cursors as it stops.
+    await ring.stopAll();
+    for (const node of ring.nodes) {
+      const spool = join(node.dir, "spool");
+      const names = readdirSync(spool);
+      expect({ node: node.name, temporary: names.filter((n) => n.startsWith(".")) })
+        .toEqual({ node: node.name, temporary: [] });
+      for (const ack of names.filter((n) => n.endsWith(".ack"))) {
+        const cursor = readFileSync(join(spool, ack), "latin1");
+        expect(cursor).toMatch(/^\d+\n$/);
+        expect(Number(cursor)).toBeLessThanOrEqual(statSync(join(spool, ack.replace(/ack$/, "q"))).size);
+      }
+    }
   });
 });

@@ -180,6 +180,11 @@ class Files {
     }
   }
 
+  /** Resolves once no cursor store runs on the thread pool: one cut off by the exit would leave its temporary file. */
+  async idle(): Promise<void> {
+    await Promise.all(this.spools.map((s) => s.idle()));
+  }
+
   close(): void {
     for (const f of this.#all) f.close();
     this.trace?.close();
@@ -298,6 +303,7 @@ async function serve(cfg: DaemonConfig, log: Log, lastWords: LastWords): Promise
     off();
     await closeStatus();
     streams.destroyAll();
+    await files.idle();
     files.close();
   }
   return EX.OK;

@@ -123,6 +123,11 @@ export class SpoolFile implements SpoolStore {
     this.#appender.syncBehind();
   }
 
+  /** Resolves once no cursor store runs in the background (before the process exits). */
+  idle(): Promise<void> {
+    return this.#cursor.idle();
+  }
+
   /** Sync and close; a cursor still being stored in the background is written now. */
   close(): void {
     this.#cursor.settle();

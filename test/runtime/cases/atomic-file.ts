@@ -167,8 +167,7 @@ export const cases: Case[] = [
         const path = join(dir, "sm.ack");
         const cursor = new ReplacingFile(path);
         for (let offset = 0; offset <= 50; offset++) cursor.replace(`${offset}\n`);
-        assert.equal(cursor.busy, true);
-        await waitFor("the background replacements", () => !cursor.busy);
+        await cursor.idle();
         assert.equal(readFileSync(path, "utf8"), "50\n");
         assert.deepEqual(readdirSync(dir), ["sm.ack"]);
       }),
@@ -183,7 +182,7 @@ export const cases: Case[] = [
         /** `path` holds `text` now, and still once the superseded replacement has given up. */
         const holds = async (text: string) => {
           assert.equal(readFileSync(path, "utf8"), text);
-          await waitFor("the superseded replacement", () => !cursor.busy);
+          await cursor.idle();
           assert.equal(readFileSync(path, "utf8"), text);
         };
         cursor.replace("1\n");
@@ -210,7 +209,7 @@ export const cases: Case[] = [
       withTempDir(async (dir) => {
         const cursor = new ReplacingFile(join(dir, "gone", "sm.ack"));
         cursor.replace("1\n");
-        await waitFor("the failed replacement", () => !cursor.busy);
+        await cursor.idle();
         assert.throws(() => cursor.check(), code("ENOENT"));
         assert.throws(() => cursor.replace("2\n"), code("ENOENT"));
         // At closing time, content that did not land is written now, and fails now.
@@ -219,7 +218,7 @@ export const cases: Case[] = [
         const planted = new ReplacingFile(join(dir, "lg.ack"));
         symlinkSync(join(dir, "victim"), join(dir, `.lg.ack.${process.pid}.behind`));
         planted.replace("1\n");
-        await waitFor("the refused replacement", () => !planted.busy);
+        await planted.idle();
         assert.throws(() => planted.check(), code("ELOOP"));
         assert.throws(() => readFileSync(join(dir, "victim")), code("ENOENT"));
       }),
