@@ -24,7 +24,7 @@
  * {@linkcode ReplacingFile} does the same non-durable swap on the
  * runtime's thread pool, for a file replaced so often that the caller must
  * not wait: on ext4, a rename over an existing file first starts writing
- * out the new file's data, 0.2–0.7 ms in rename(2) even for ten bytes.
+ * out the new file's data, 0.2–0.75 ms in rename(2) even for ten bytes.
  *
  * {@linkcode createFile} is for a brand new file (a journal segment) that
  * must exist with its first bytes on disk before anything refers to it.
@@ -142,7 +142,7 @@ function temporaryPath(path: string, suffix: string): string {
 export class ReplacingFile {
   readonly path: string;
   readonly #tmp: string;
-  /** A background replacement is under way: {@link #chain}. */
+  /** A background replacement is under way, and the promise of the one running. */
   #running = false;
   #chain: Promise<void> = Promise.resolve();
   /** The newest content given, and whether it is in place (if not, it is the next to write). */
